@@ -1,0 +1,81 @@
+package io.controlplane.engine;
+
+import io.controlplane.task.NewTask;
+import io.controlplane.task.Task;
+import io.controlplane.task.TaskService;
+import java.util.HashMap;
+import java.util.Map;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Turns an operation into a task plus a process instance (business key = task id), atomically: if the
+ * process cannot start, no task is left behind.
+ */
+@Service
+public class OperationRunner {
+
+    /** Process variable holding the task id, for processes and listeners that want it explicitly. */
+    public static final String TASK_ID = "taskId";
+
+    private final TaskService tasks;
+    private final RuntimeService runtime;
+    private final StepWorker worker;
+
+    public OperationRunner(TaskService tasks, RuntimeService runtime, StepWorker worker) {
+        this.tasks = tasks;
+        this.runtime = runtime;
+        this.worker = worker;
+    }
+
+    /**
+     * Creates a pending task and starts the newest version of the process {@code processKey} for it.
+     * Variables must be plain values (strings, numbers, booleans) and never secrets.
+     */
+    @Transactional
+    public Task start(NewTask newTask, String processKey, Map<String, Object> variables) {
+        Task task = tasks.create(newTask);
+        Map<String, Object> vars = new HashMap<>(variables);
+        vars.put(TASK_ID, task.getTaskId());
+        ProcessInstance instance = runtime.startProcessInstanceByKey(processKey, task.getTaskId(), vars);
+        tasks.attachProcess(task.getTaskId(), processKey, instance.getId());
+        wakeWorkerAfterCommit();
+        return tasks.find(task.getTaskId()).orElseThrow();
+    }
+
+    /**
+     * Cancels a pending or running task: marks it canceling and deletes its process instance, whose end
+     * listener marks it canceled. Returns false when the task had already ended.
+     */
+    @Transactional
+    public boolean cancel(String taskId) {
+        Task task = tasks.find(taskId).orElseThrow();
+        if (!tasks.markCanceling(taskId)) {
+            return false;
+        }
+        if (task.getProcessInstanceId() != null
+                && runtime.createProcessInstanceQuery().processInstanceId(task.getProcessInstanceId()).count() > 0) {
+            runtime.deleteProcessInstance(task.getProcessInstanceId(), "canceled by user request");
+        } else {
+            tasks.markCanceled(taskId);
+        }
+        return true;
+    }
+
+    private void wakeWorkerAfterCommit() {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    worker.wake();
+                }
+            });
+        } else {
+            worker.wake();
+        }
+    }
+}

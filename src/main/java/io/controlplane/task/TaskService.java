@@ -1,0 +1,197 @@
+package io.controlplane.task;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.persistence.criteria.Predicate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Creates tasks, moves them through their statuses and keeps their logs. Methods join the caller's
+ * transaction (the engine's, when called from a process step) unless their name says otherwise.
+ */
+@Service("operationTaskService")
+@Transactional
+public class TaskService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskService.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TaskRepository tasks;
+    private final TaskLogEntryRepository entries;
+    private final TransactionTemplate separateTransaction;
+    private final Clock clock;
+
+    public TaskService(TaskRepository tasks, TaskLogEntryRepository entries,
+                       PlatformTransactionManager transactionManager) {
+        this.tasks = tasks;
+        this.entries = entries;
+        this.separateTransaction = new TransactionTemplate(transactionManager);
+        this.separateTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.clock = Clock.systemUTC();
+    }
+
+    public Task create(NewTask spec) {
+        Task task = new Task(Uuid7.next().toString(), spec.scope(), spec.entityId(), spec.type(), now());
+        task.setParentId(blankToNull(spec.parentId()));
+        task.setDatabaseId(blankToNull(spec.databaseId()));
+        task.setNodeName(blankToNull(spec.nodeName()));
+        task.setInstanceId(blankToNull(spec.instanceId()));
+        task.setHostId(blankToNull(spec.hostId()));
+        return tasks.save(task);
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<Task> find(String taskId) {
+        return Uuid7.isUuid(taskId) ? tasks.findById(taskId) : Optional.empty();
+    }
+
+    public void attachProcess(String taskId, String processKey, String processInstanceId) {
+        Task task = require(taskId);
+        task.setProcessKey(processKey);
+        task.setProcessInstanceId(processInstanceId);
+    }
+
+    /** pending → running; a no-op in any other status. */
+    public void markRunning(String taskId) {
+        Task task = require(taskId);
+        if (task.getStatus() == TaskStatus.PENDING) {
+            task.transition(TaskStatus.RUNNING, null, now());
+        }
+    }
+
+    public void complete(String taskId) {
+        if (require(taskId).transition(TaskStatus.COMPLETED, null, now())) {
+            LOG.info("task {} completed", taskId);
+        }
+    }
+
+    public void fail(String taskId, String error) {
+        if (require(taskId).transition(TaskStatus.FAILED, error, now())) {
+            LOG.info("task {} failed: {}", taskId, error);
+        }
+    }
+
+    /** Records a cancel request; returns false when the task is no longer pending or running. */
+    public boolean markCanceling(String taskId) {
+        Task task = require(taskId);
+        if (task.getStatus() != TaskStatus.PENDING && task.getStatus() != TaskStatus.RUNNING) {
+            return false;
+        }
+        task.transition(TaskStatus.CANCELING, null, now());
+        log(taskId, "task is canceling", Map.of("status", "canceling"));
+        return true;
+    }
+
+    public void markCanceled(String taskId) {
+        if (require(taskId).transition(TaskStatus.CANCELED, null, now())) {
+            log(taskId, "task successfully canceled", Map.of("status", "canceled"));
+        }
+    }
+
+    /** Appends a log entry in the caller's transaction: it exists only if that transaction commits. */
+    public void log(String taskId, String message, Map<String, ?> fields) {
+        entries.save(new TaskLogEntry(Uuid7.next().toString(), taskId, now(), message, toJson(fields)));
+    }
+
+    /**
+     * Appends a log entry in a transaction of its own, so it is visible at once and survives a rollback
+     * of the step that wrote it (progress messages, "started", "failed").
+     */
+    public void logNow(String taskId, String message, Map<String, ?> fields) {
+        separateTransaction.executeWithoutResult(status -> log(taskId, message, fields));
+    }
+
+    /** pending → running in a transaction of its own, so the API shows it while the first step runs. */
+    public void markRunningNow(String taskId) {
+        separateTransaction.executeWithoutResult(status -> markRunning(taskId));
+    }
+
+    @Transactional(readOnly = true)
+    public List<Task> list(TaskQuery query) {
+        Specification<Task> spec = (root, q, cb) -> {
+            List<Predicate> where = new ArrayList<>();
+            query.scope().ifPresent(s -> where.add(cb.equal(root.get("scope"), s)));
+            query.entityId().ifPresent(e -> where.add(cb.equal(root.get("entityId"), e)));
+            query.afterTaskId().ifPresent(after -> where.add(query.ascending()
+                    ? cb.greaterThan(root.get("taskId"), after)
+                    : cb.lessThan(root.get("taskId"), after)));
+            return cb.and(where.toArray(Predicate[]::new));
+        };
+        Sort sort = query.ascending() ? Sort.by("taskId").ascending() : Sort.by("taskId").descending();
+        if (query.limit() > 0) {
+            return tasks.findAll(spec, PageRequest.of(0, query.limit(), sort)).getContent();
+        }
+        return tasks.findAll(spec, sort);
+    }
+
+    /** Tasks that have not ended, for reconciling them with their process instances. */
+    @Transactional(readOnly = true)
+    public List<Task> unfinished() {
+        return tasks.findByStatusIn(List.of(TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.CANCELING));
+    }
+
+    /**
+     * The log of a task: entries after the cursor, oldest first; with a limit, the newest {@code limit}
+     * of those (pgEdge's tail semantics).
+     */
+    @Transactional(readOnly = true)
+    public TaskLogPage logOf(Task task, Optional<String> afterEntryId, int limit) {
+        Specification<TaskLogEntry> spec = (root, q, cb) -> {
+            Predicate p = cb.equal(root.get("taskId"), task.getTaskId());
+            if (afterEntryId.isPresent()) {
+                p = cb.and(p, cb.greaterThan(root.get("entryId"), afterEntryId.get()));
+            }
+            return p;
+        };
+        List<TaskLogEntry> page;
+        if (limit > 0) {
+            page = new ArrayList<>(entries.findAll(spec, PageRequest.of(0, limit, Sort.by("entryId").descending()))
+                    .getContent());
+            Collections.reverse(page);
+        } else {
+            page = entries.findAll(spec, Sort.by("entryId").ascending());
+        }
+        Optional<String> last = page.isEmpty() ? afterEntryId : Optional.of(page.get(page.size() - 1).getEntryId());
+        return new TaskLogPage(task, page, last);
+    }
+
+    private Task require(String taskId) {
+        return tasks.findById(taskId).orElseThrow(() -> new IllegalStateException("no task " + taskId));
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static String toJson(Map<String, ?> fields) {
+        if (fields == null || fields.isEmpty()) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            return "{\"unserializable_fields\":true}";
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.controlplane.support;
+
+import io.controlplane.ControlPlaneApplication;
+import io.controlplane.config.ConfigLoader;
+import io.controlplane.config.ControlPlaneConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * One real server per test JVM (in process, H2 file engine database under a temp data dir, random port
+ * on 127.0.0.1), shared by the integration tests so the engine starts once.
+ */
+public final class TestServer {
+
+    private static TestServer instance;
+
+    private final Path dataDir;
+    private final int port;
+    private final ConfigurableApplicationContext context;
+
+    private TestServer(Path dataDir, int port, ConfigurableApplicationContext context) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.context = context;
+    }
+
+    public static synchronized TestServer get() {
+        if (instance == null) {
+            try {
+                Path dir = Files.createTempDirectory("cp-test-server-");
+                int port = freePort();
+                ControlPlaneConfig config = ConfigLoader.load(new String[0], Map.of(
+                        "CONTROL_PLANE_DATA_DIR", dir.toString(),
+                        "CONTROL_PLANE_HOST_ID", "test-host",
+                        "CONTROL_PLANE_HTTP__PORT", String.valueOf(port),
+                        "CONTROL_PLANE_HTTP__BIND_ADDR", "127.0.0.1",
+                        "CONTROL_PLANE_PEER_ADDRESSES", "127.0.0.1",
+                        "CONTROL_PLANE_LOGGING__PRETTY", "true")).config();
+                ConfigurableApplicationContext ctx = ControlPlaneApplication.run(config);
+                instance = new TestServer(dir, port, ctx);
+                Runtime.getRuntime().addShutdownHook(new Thread(instance::shutdown));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return instance;
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void shutdown() {
+        context.close();
+        deleteTree(dataDir);
+    }
+
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: temp files of a finished test
+        }
+    }
+}
