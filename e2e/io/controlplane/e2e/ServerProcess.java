@@ -1,0 +1,133 @@
+package io.controlplane.e2e;
+
+import io.controlplane.support.Http;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One control plane server started from the packaged jar as a separate OS process. */
+public final class ServerProcess implements AutoCloseable {
+
+    private final Path dataDir;
+    private final int port;
+    private final Path output;
+    private final Map<String, String> env;
+    private Process process;
+
+    public ServerProcess(Path dataDir, int port, Map<String, String> extraEnv) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.output = dataDir.resolveSibling(dataDir.getFileName() + ".out");
+        this.env = new LinkedHashMap<>();
+        env.put("CONTROL_PLANE_DATA_DIR", dataDir.toString());
+        env.put("CONTROL_PLANE_HTTP__PORT", String.valueOf(port));
+        env.putAll(extraEnv);
+    }
+
+    public static Path jar() {
+        String jar = System.getProperty("controlplane.jar", "target/control-plane.jar");
+        Path p = Path.of(jar);
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException("the packaged jar " + p + " does not exist: run `mvn verify`");
+        }
+        return p;
+    }
+
+    /** Starts the process; returns once /v1/version answers. */
+    public ServerProcess start(Duration timeout) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toAbsolutePath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("CONTROL_PLANE_"));
+        pb.environment().putAll(env);
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + outputTail());
+            }
+            try {
+                if (Http.get(url("/v1/version")).status() == 200) {
+                    return this;
+                }
+            } catch (AssertionError notYet) {
+                // connection refused while starting
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException("server did not answer within " + timeout + ":\n" + outputTail());
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String output() {
+        try {
+            return Files.exists(output) ? Files.readString(output) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    public String outputTail() {
+        String all = output();
+        return all.length() > 6000 ? all.substring(all.length() - 6000) : all;
+    }
+
+    /** kill -9: the process gets no chance to clean up. */
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(10));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!waitFor(Duration.ofSeconds(30))) {
+                process.destroyForcibly();
+                waitFor(Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    private boolean waitFor(Duration d) {
+        try {
+            return process.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
