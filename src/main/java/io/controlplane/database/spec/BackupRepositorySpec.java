@@ -53,4 +53,10 @@ public record BackupRepositorySpec(
                 azureAccountOrNull, azureContainerOrNull, azureEndpointOrNull, s.azureKey(),
                 retentionFullOrNull, retentionFullTypeOrNull, basePathOrNull, customOptions);
     }
+
+    @Override
+    public String toString() {
+        // Keys must never reach a log line through toString.
+        return "BackupRepositorySpec[" + identity() + "]";
+    }
 }

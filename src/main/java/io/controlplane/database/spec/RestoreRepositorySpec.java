@@ -49,4 +49,10 @@ public record RestoreRepositorySpec(
                 azureAccountOrNull, azureContainerOrNull, azureEndpointOrNull, s.azureKey(),
                 basePathOrNull, customOptions);
     }
+
+    @Override
+    public String toString() {
+        // Keys must never reach a log line through toString.
+        return "RestoreRepositorySpec[" + identity() + "]";
+    }
 }
