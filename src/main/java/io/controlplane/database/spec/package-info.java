@@ -1,6 +1,7 @@
 /**
  * The database spec of the {@code /v1} API: immutable records, parsing from JSON with field paths,
- * validation, update checks, secret redaction and writing back to JSON.
+ * update checks, secret redaction and writing back to JSON. Validation rules live in
+ * {@code .validation}.
  *
  * <p>Conventions for the records: lists and maps are never null (absent and empty mean the same and
  * are copied unmodifiable); booleans default to {@code false}; an optional scalar or nested object
