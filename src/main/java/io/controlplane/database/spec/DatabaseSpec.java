@@ -1,0 +1,74 @@
+package io.controlplane.database.spec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The declarative description of a database that users send to {@code /v1/databases}. Values left
+ * out are defaulted later from the hosts (versions, cpus, memory), not here.
+ */
+public record DatabaseSpec(
+        String databaseName,
+        String postgresVersionOrNull,
+        String spockVersionOrNull,
+        Integer portOrNull,
+        Integer patroniPortOrNull,
+        String cpusOrNull,
+        String memoryOrNull,
+        List<DatabaseNodeSpec> nodes,
+        List<DatabaseUserSpec> databaseUsers,
+        BackupConfigSpec backupConfigOrNull,
+        RestoreConfigSpec restoreConfigOrNull,
+        Map<String, ConfValue> postgresqlConf,
+        List<String> pgHbaConf,
+        List<String> pgIdentConf,
+        OrchestratorOpts orchestratorOptsOrNull,
+        DatabaseScripts scriptsOrNull) {
+
+    public DatabaseSpec {
+        Objects.requireNonNull(databaseName, "databaseName");
+        nodes = Collections2.list(nodes);
+        databaseUsers = Collections2.list(databaseUsers);
+        postgresqlConf = Collections2.map(postgresqlConf);
+        pgHbaConf = Collections2.list(pgHbaConf);
+        pgIdentConf = Collections2.list(pgIdentConf);
+    }
+
+    public Optional<String> postgresVersion() { return Optional.ofNullable(postgresVersionOrNull); }
+    /** Accepted for pgEdge compatibility; we replicate with pglogical, so it has no effect. */
+    public Optional<String> spockVersion() { return Optional.ofNullable(spockVersionOrNull); }
+    public Optional<Integer> port() { return Optional.ofNullable(portOrNull); }
+    public Optional<Integer> patroniPort() { return Optional.ofNullable(patroniPortOrNull); }
+    public Optional<String> cpus() { return Optional.ofNullable(cpusOrNull); }
+    public Optional<String> memory() { return Optional.ofNullable(memoryOrNull); }
+    public Optional<BackupConfigSpec> backupConfig() { return Optional.ofNullable(backupConfigOrNull); }
+    public Optional<RestoreConfigSpec> restoreConfig() { return Optional.ofNullable(restoreConfigOrNull); }
+    public Optional<OrchestratorOpts> orchestratorOpts() { return Optional.ofNullable(orchestratorOptsOrNull); }
+    public Optional<DatabaseScripts> scripts() { return Optional.ofNullable(scriptsOrNull); }
+
+    public Optional<DatabaseNodeSpec> node(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+
+    /** The Postgres port of a node's instances: the node's own, else the database's. */
+    public Optional<Integer> effectivePort(DatabaseNodeSpec node) {
+        return node.port().or(this::port);
+    }
+
+    public Optional<Integer> effectivePatroniPort(DatabaseNodeSpec node) {
+        return node.patroniPort().or(this::patroniPort);
+    }
+
+    public Optional<String> effectivePostgresVersion(DatabaseNodeSpec node) {
+        return node.postgresVersion().or(this::postgresVersion);
+    }
+
+    DatabaseSpec with(String postgresVersion, String spockVersion, List<DatabaseNodeSpec> newNodes,
+            List<DatabaseUserSpec> users, BackupConfigSpec backup, RestoreConfigSpec restore) {
+        return new DatabaseSpec(databaseName, postgresVersion, spockVersion, portOrNull, patroniPortOrNull, cpusOrNull,
+                memoryOrNull, newNodes, users, backup, restore, postgresqlConf, pgHbaConf, pgIdentConf,
+                orchestratorOptsOrNull, scriptsOrNull);
+    }
+}
