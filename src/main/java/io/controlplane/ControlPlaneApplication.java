@@ -19,7 +19,7 @@ public class ControlPlaneApplication {
         ConfigLoader.Result loaded;
         try {
             if (args.length > 0 && args[0].equals("version")) {
-                System.out.println(io.controlplane.api.VersionInfo.fromClasspath().toJson());
+                System.out.println(io.controlplane.common.VersionInfo.fromClasspath().toJson());
                 return;
             }
             loaded = ConfigLoader.load(args, System.getenv());

@@ -1,5 +1,6 @@
 package io.controlplane.api;
 
+import io.controlplane.common.VersionInfo;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -1,4 +1,4 @@
-package io.controlplane.api;
+package io.controlplane.common;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,203 @@
+package io.controlplane.cluster;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.cluster.ClusterException.Kind;
+import io.controlplane.common.OperationFailedException;
+import io.controlplane.common.TransientException;
+import io.controlplane.etcd.EtcdUnavailableException;
+import io.controlplane.etcd.admin.EtcdAdmin;
+import io.controlplane.etcd.admin.MemberRemovalRefusedException;
+import io.controlplane.etcd.store.EtcdStore;
+import io.controlplane.etcd.store.Subscription;
+import io.controlplane.etcd.store.VersionedValue;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+
+/**
+ * Hosts of the cluster and their health. Each host writes its status every few seconds under a lease;
+ * a host that dies stops renewing it, the key expires and readers see {@code unreachable} within
+ * {@link #LEASE_TTL} (plus one heartbeat).
+ */
+@Service
+public class HostService {
+
+    static final Duration HEARTBEAT = Duration.ofSeconds(3);
+    static final Duration LEASE_TTL = Duration.ofSeconds(9);
+    private static final Duration STALE_AFTER = Duration.ofSeconds(15);
+    private static final Logger LOG = LoggerFactory.getLogger(HostService.class);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+
+    private final ClusterService cluster;
+    private final ClusterMembership membership;
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "host-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+    private long leaseId;
+    private Subscription keepAlive;
+
+    public HostService(ClusterService cluster, ClusterMembership membership) {
+        this.cluster = cluster;
+        this.membership = membership;
+    }
+
+    /** A restarted host resumes its membership and its heartbeat. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void resumeAtStart() {
+        try {
+            cluster.resume();
+        } catch (RuntimeException e) {
+            LOG.error("could not rejoin the cluster from the data dir: {}", e.getMessage(), e);
+        }
+        heartbeat.scheduleWithFixedDelay(this::beat, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    public void stop() {
+        heartbeat.shutdownNow();
+        if (keepAlive != null) {
+            keepAlive.close();
+        }
+    }
+
+    /** Writes this host's status; the first call after init or join also starts the lease. */
+    void beat() {
+        if (!membership.isInitialized()) {
+            return;
+        }
+        try {
+            EtcdStore store = cluster.store();
+            if (keepAlive == null) {
+                leaseId = store.grantLease(LEASE_TTL);
+                keepAlive = store.keepAlive(leaseId);
+            }
+            HostStatus status = new HostStatus("healthy", now(),
+                    Map.of("etcd", new HostStatus.Component(true, null)));
+            store.put(Keys.hostStatus(cluster.hostId()), JSON.writeValueAsString(status), leaseId);
+        } catch (RuntimeException | IOException e) {
+            LOG.warn("heartbeat failed, renewing the lease next time: {}", e.getMessage());
+            if (keepAlive != null) {
+                keepAlive.close();
+                keepAlive = null;
+            }
+        }
+    }
+
+    public List<HostView> list() {
+        EtcdStore store = cluster.store();
+        Map<String, VersionedValue> statuses = store.getPrefix(Keys.HOST_STATUSES);
+        List<HostView> out = new ArrayList<>();
+        store.getPrefix(Keys.HOSTS).forEach((key, value) -> {
+            HostRecord record = read(value.value(), HostRecord.class);
+            out.add(view(record, Optional.ofNullable(statuses.get(Keys.hostStatus(record.id())))));
+        });
+        out.sort((a, b) -> a.record().id().compareTo(b.record().id()));
+        return out;
+    }
+
+    public Optional<HostView> find(String hostId) {
+        EtcdStore store = cluster.store();
+        return store.get(Keys.host(hostId)).map(v -> view(read(v.value(), HostRecord.class),
+                store.get(Keys.hostStatus(hostId))));
+    }
+
+    /** Checks made before a remove-host task starts (pgEdge §2.3 remove-host). */
+    public void checkRemovable(String hostId, boolean force) {
+        if (hostId.equals(cluster.hostId())) {
+            throw new ClusterException(Kind.INVALID_INPUT, "a host cannot remove itself from the cluster");
+        }
+        if (find(hostId).isEmpty()) {
+            throw new ClusterException(Kind.NOT_FOUND, "host not found");
+        }
+        if (!force && hasInstances(hostId)) {
+            throw new ClusterException(Kind.INVALID_INPUT, "cannot remove host with running instances");
+        }
+    }
+
+    private boolean hasInstances(String hostId) {
+        return cluster.store().getPrefix(Keys.INSTANCES).values().stream()
+                .anyMatch(v -> hostId.equals(readTree(v.value()).path("host_id").asText()));
+    }
+
+    /** Removes the host's etcd member, if it has one; refuses below three members. */
+    public boolean removeEtcdMember(String hostId) {
+        try (EtcdAdmin admin = cluster.admin()) {
+            boolean isMember = admin.listMembers().stream().anyMatch(m -> m.name().equals(hostId));
+            if (!isMember) {
+                return false;
+            }
+            admin.removeMember(hostId);
+            return true;
+        } catch (MemberRemovalRefusedException e) {
+            throw new OperationFailedException(e.getMessage());
+        } catch (EtcdUnavailableException e) {
+            throw new TransientException("etcd is unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    public void removeCredentials(String hostId) {
+        try (EtcdAdmin admin = cluster.admin()) {
+            admin.removeHostUser(hostId);
+        } catch (EtcdUnavailableException e) {
+            throw new TransientException("etcd is unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    public void removeRecord(String hostId) {
+        EtcdStore store = cluster.store();
+        store.delete(Keys.hostStatus(hostId));
+        store.delete(Keys.host(hostId));
+    }
+
+    private HostView view(HostRecord record, Optional<VersionedValue> statusValue) {
+        Optional<HostStatus> status = statusValue.map(v -> read(v.value(), HostStatus.class));
+        String state = status.filter(s -> Instant.parse(s.updatedAt()).isAfter(Instant.now().minus(STALE_AFTER)))
+                .map(HostStatus::state).orElse("unreachable");
+        return new HostView(record, state, status.map(HostStatus::updatedAt).orElse(null),
+                status.map(HostStatus::components).orElse(Map.of()));
+    }
+
+    private static String now() {
+        return DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private static <T> T read(String json, Class<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    /** A host with its current health. */
+    public record HostView(HostRecord record, String state, String statusUpdatedAt,
+                           Map<String, HostStatus.Component> components) {
+    }
+}
