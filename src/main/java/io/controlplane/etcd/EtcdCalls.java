@@ -43,7 +43,7 @@ public final class EtcdCalls {
         if (cause instanceof EtcdException own) {
             return own;
         }
-        String message = String.valueOf(cause.getMessage());
+        String message = describe(cause);
         String text = what + ": " + message;
         if (cause instanceof io.etcd.jetcd.common.exception.EtcdException etcd) {
             ErrorCode code = etcd.getErrorCode();
@@ -77,6 +77,31 @@ public final class EtcdCalls {
         return m.contains("no leader") || m.contains("leader changed") || m.contains("request timed out")
                 || m.contains("timed out") || m.contains("too many requests") || m.contains("connection refused")
                 || m.contains("unhealthy cluster") || m.contains("not capable");
+    }
+
+    /**
+     * gRPC wraps etcd's own text ("etcdserver: ...") in causes under a bare status such as
+     * UNAUTHENTICATED; report the most specific message.
+     */
+    private static String describe(Throwable cause) {
+        String best = String.valueOf(cause.getMessage());
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.contains("etcdserver:")) {
+                return m.replaceFirst("^[A-Z_]+: ", "");
+            }
+        }
+        return best;
+    }
+
+    /** True for the error etcd returns once a (simple) auth token is unknown, e.g. after a restart. */
+    public static boolean isInvalidAuthToken(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("invalid auth token")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,7 @@ public final class EtcdAdmin implements AutoCloseable {
             admin.ensureRole(ROOT);
             admin.ensureUser(root);
             admin.grantRole(ROOT, ROOT);
-            admin.call(admin.auth().authEnable(), "auth enable");
+            admin.call(() -> admin.auth().authEnable(), "auth enable");
             LOG.info("etcd auth enabled");
             return root;
         }
@@ -98,7 +99,7 @@ public final class EtcdAdmin implements AutoCloseable {
         EtcdCredentials credentials = new EtcdCredentials(name, randomPassword());
         ensureRole(name);
         String prefix = patroniPrefix(databaseId, nodeName);
-        call(auth().roleGrantPermission(bytes(name), bytes(prefix), bytes(prefixEnd(prefix)), Permission.Type.READWRITE),
+        call(() -> auth().roleGrantPermission(bytes(name), bytes(prefix), bytes(prefixEnd(prefix)), Permission.Type.READWRITE),
                 "grant " + prefix + " to role " + name);
         ensureUser(credentials);
         grantRole(name, name);
@@ -114,7 +115,7 @@ public final class EtcdAdmin implements AutoCloseable {
     /** Deletes a user; a missing user is fine. */
     public void deleteUser(String user) {
         try {
-            call(auth().userDelete(bytes(user)), "delete user " + user);
+            call(() -> auth().userDelete(bytes(user)), "delete user " + user);
         } catch (EtcdException e) {
             if (!isNotFound(e)) {
                 throw e;
@@ -125,7 +126,7 @@ public final class EtcdAdmin implements AutoCloseable {
     /** Deletes a role; a missing role is fine. */
     public void deleteRole(String role) {
         try {
-            call(auth().roleDelete(bytes(role)), "delete role " + role);
+            call(() -> auth().roleDelete(bytes(role)), "delete role " + role);
         } catch (EtcdException e) {
             if (!isNotFound(e)) {
                 throw e;
@@ -134,22 +135,22 @@ public final class EtcdAdmin implements AutoCloseable {
     }
 
     public List<String> listUsers() {
-        return call(auth().userList(), "list users").getUsers();
+        return call(() -> auth().userList(), "list users").getUsers();
     }
 
     public List<String> listRoles() {
-        return call(auth().roleList(), "list roles").getRoles();
+        return call(() -> auth().roleList(), "list roles").getRoles();
     }
 
     public List<MemberInfo> listMembers() {
-        return call(client.getClusterClient().listMember(), "list members").getMembers().stream()
+        return call(() -> client.getClusterClient().listMember(), "list members").getMembers().stream()
                 .map(EtcdAdmin::toInfo).toList();
     }
 
     public ClusterStatus status() {
         List<MemberInfo> members = listMembers();
         String endpoint = config.endpoints().get(0).toString();
-        var status = call(client.getMaintenanceClient().statusMember(endpoint), "status of " + endpoint);
+        var status = call(() -> client.getMaintenanceClient().statusMember(endpoint), "status of " + endpoint);
         Optional<MemberId> leader = status.getLeader() == 0 ? Optional.empty() : Optional.of(new MemberId(status.getLeader()));
         return new ClusterStatus(members, leader, status.getVersion());
     }
@@ -164,9 +165,7 @@ public final class EtcdAdmin implements AutoCloseable {
      */
     public AddedMember addMember(String name, URI peerUrl) {
         requireId(name, "member name");
-        Instant deadline = Instant.now().plus(ADD_MEMBER_RETRY);
-        Duration backoff = Duration.ofMillis(250);
-        while (true) {
+        return whileUnhealthy("add member " + name, () -> {
             List<MemberInfo> existing = listMembers();
             Optional<MemberInfo> same = existing.stream().filter(m -> m.peerUrls().contains(peerUrl)).findFirst();
             if (same.isPresent()) {
@@ -176,26 +175,13 @@ public final class EtcdAdmin implements AutoCloseable {
                 }
                 return new AddedMember(same.get().id(), initialCluster(existing, same.get().id(), name), existing);
             }
-            try {
-                MemberAddResponse response = call(client.getClusterClient().addMember(List.of(peerUrl), false),
-                        "add member " + name);
-                MemberId id = new MemberId(response.getMember().getId());
-                List<MemberInfo> members = response.getMembers().stream().map(EtcdAdmin::toInfo).toList();
-                LOG.info("added etcd member {} ({}) at {}", name, id, peerUrl);
-                return new AddedMember(id, initialCluster(members, id, name), members);
-            } catch (EtcdException e) {
-                boolean retriable = e instanceof EtcdUnavailableException
-                        || String.valueOf(e.getMessage()).contains("unhealthy cluster");
-                if (!retriable || Instant.now().plus(backoff).isAfter(deadline)) {
-                    throw e;
-                }
-                LOG.info("etcd refused to add member {} yet ({}); retrying in {} ms", name, e.getMessage(),
-                        backoff.toMillis());
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
-                        : backoff.multipliedBy(2);
-            }
-        }
+            MemberAddResponse response = call(() -> client.getClusterClient().addMember(List.of(peerUrl), false),
+                    "add member " + name);
+            MemberId id = new MemberId(response.getMember().getId());
+            List<MemberInfo> members = response.getMembers().stream().map(EtcdAdmin::toInfo).toList();
+            LOG.info("added etcd member {} ({}) at {}", name, id, peerUrl);
+            return new AddedMember(id, initialCluster(members, id, name), members);
+        });
     }
 
     /**
@@ -211,14 +197,18 @@ public final class EtcdAdmin implements AutoCloseable {
         if (members.stream().filter(m -> !m.learner()).count() < 3) {
             throw new MemberRemovalRefusedException();
         }
-        try {
-            call(client.getClusterClient().removeMember(id.value()), "remove member " + id);
-            LOG.info("removed etcd member {}", id);
-        } catch (EtcdException e) {
-            if (!isNotFound(e)) {
-                throw e;
+        // etcd also refuses removals with "unhealthy cluster" while a voter joined only seconds ago
+        whileUnhealthy("remove member " + id, () -> {
+            try {
+                call(() -> client.getClusterClient().removeMember(id.value()), "remove member " + id);
+                LOG.info("removed etcd member {}", id);
+            } catch (EtcdException e) {
+                if (!isNotFound(e)) {
+                    throw e;
+                }
             }
-        }
+            return id;
+        });
     }
 
     /** Removes the member with this name, if any (see {@link #removeMember(MemberId)}). */
@@ -249,7 +239,7 @@ public final class EtcdAdmin implements AutoCloseable {
 
     private void ensureRole(String role) {
         try {
-            call(auth().roleAdd(bytes(role)), "add role " + role);
+            call(() -> auth().roleAdd(bytes(role)), "add role " + role);
         } catch (EtcdException e) {
             if (!isAlreadyExists(e)) {
                 throw e;
@@ -259,27 +249,70 @@ public final class EtcdAdmin implements AutoCloseable {
 
     private void ensureUser(EtcdCredentials credentials) {
         try {
-            call(auth().userAdd(bytes(credentials.user()), bytes(credentials.password())),
+            call(() -> auth().userAdd(bytes(credentials.user()), bytes(credentials.password())),
                     "add user " + credentials.user());
         } catch (EtcdException e) {
             if (!isAlreadyExists(e)) {
                 throw e;
             }
-            call(auth().userChangePassword(bytes(credentials.user()), bytes(credentials.password())),
+            call(() -> auth().userChangePassword(bytes(credentials.user()), bytes(credentials.password())),
                     "change password of " + credentials.user());
         }
     }
 
     private void grantRole(String user, String role) {
-        call(auth().userGrantRole(bytes(user), bytes(role)), "grant role " + role + " to " + user);
+        call(() -> auth().userGrantRole(bytes(user), bytes(role)), "grant role " + role + " to " + user);
+    }
+
+    /**
+     * Retries membership changes that etcd's strict reconfiguration check refuses with "unhealthy
+     * cluster" (the leader must have seen every voter for 5 s), for up to {@link #ADD_MEMBER_RETRY}.
+     */
+    private <T> T whileUnhealthy(String what, Supplier<T> change) {
+        Instant deadline = Instant.now().plus(ADD_MEMBER_RETRY);
+        Duration backoff = Duration.ofMillis(250);
+        while (true) {
+            try {
+                return change.get();
+            } catch (EtcdException e) {
+                boolean retriable = e instanceof EtcdUnavailableException
+                        || String.valueOf(e.getMessage()).contains("unhealthy cluster");
+                if (!retriable || Instant.now().plus(backoff).isAfter(deadline)) {
+                    throw e;
+                }
+                LOG.info("{}: etcd refused for now ({}); retrying in {} ms", what, e.getMessage(), backoff.toMillis());
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
+                        : backoff.multipliedBy(2);
+            }
+        }
     }
 
     private Auth auth() {
         return client.getAuthClient();
     }
 
-    private <T> T call(CompletableFuture<T> future, String what) {
-        return EtcdCalls.await(future, config.requestTimeout(), what);
+    /**
+     * jetcd re-authenticates only in its KV, lease and election clients; the auth, cluster and
+     * maintenance clients keep failing with "invalid auth token" once etcd forgot the token (after
+     * a restart, or 5 minutes idle with simple tokens). A KV read makes jetcd fetch a new token for
+     * the whole client, then the call is repeated once.
+     */
+    private <T> T call(Supplier<CompletableFuture<T>> operation, String what) {
+        try {
+            return EtcdCalls.await(operation.get(), config.requestTimeout(), what);
+        } catch (EtcdException e) {
+            if (!EtcdCalls.isInvalidAuthToken(e) || config.credentials().isEmpty()) {
+                throw e;
+            }
+            LOG.debug("etcd auth token expired during {}; re-authenticating", what);
+            try {
+                EtcdCalls.await(client.getKVClient().get(bytes("/")), config.requestTimeout(), "re-authenticate");
+            } catch (EtcdException ignored) {
+                // only the token refresh matters, not whether this key may be read
+            }
+            return EtcdCalls.await(operation.get(), config.requestTimeout(), what);
+        }
     }
 
     private static String initialCluster(List<MemberInfo> members, MemberId newId, String newName) {

@@ -21,8 +21,9 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.lease.NoSuchLeaseException;
+import io.etcd.jetcd.options.LeaseOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,7 +34,14 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +62,22 @@ public final class EtcdStore implements AutoCloseable {
     private final EtcdClientConfig config;
     private final String keyRoot;
     private final Client client;
+    /**
+     * jetcd completes futures and delivers watch events on its Vert.x event loop; anything that may
+     * call etcd again (listeners, lease cleanup) runs here instead, or it would block the loop that
+     * has to deliver its own answer.
+     */
+    private final ExecutorService callbacks = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "etcd-store-callback");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Lease renewals and watch re-opens. */
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "etcd-store-timer");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param keyRoot {@code etcd_key_root}; empty for none. {@code "cp"} and {@code "/cp/"} both
@@ -161,26 +185,116 @@ public final class EtcdStore implements AutoCloseable {
 
     /**
      * Follows changes under the prefix starting at {@code fromRevision} (0: from now). Use
-     * {@code snapshot(prefix).revision() + 1} to continue after a read without gaps.
+     * {@code snapshot(prefix).revision() + 1} to continue after a read without gaps. The watch
+     * survives etcd restarts: it resumes after the last delivered revision, so no event is lost
+     * or repeated. It ends with {@link WatchListener#onError} only if etcd compacted the history
+     * it would need.
      */
     public Subscription watchPrefix(String prefix, long fromRevision, WatchListener listener) {
         Objects.requireNonNull(listener, "listener");
-        WatchOption.Builder option = WatchOption.builder().isPrefix(true);
-        if (fromRevision > 0) {
-            option.withRevision(fromRevision);
+        bytes(prefix);
+        long start = fromRevision > 0 ? fromRevision : currentRevision(prefix) + 1;
+        ResilientWatch watch = new ResilientWatch(prefix, start, listener);
+        watch.open();
+        return watch::close;
+    }
+
+    /**
+     * jetcd resumes a broken watch stream by itself only until etcd answers "invalid auth token"
+     * (which it does after every restart, since simple tokens live in memory); then the watch is
+     * dead. So every stream error closes the jetcd watcher and opens a new one here, after a KV
+     * read that makes jetcd fetch a fresh token.
+     */
+    private final class ResilientWatch {
+        private final String prefix;
+        private final WatchListener listener;
+        private final Executor serial = new SerialExecutor(callbacks);
+        private volatile long nextRevision;
+        private Watch.Watcher current;
+        private int generation;
+        private int failures;
+        private boolean closed;
+
+        ResilientWatch(String prefix, long nextRevision, WatchListener listener) {
+            this.prefix = prefix;
+            this.nextRevision = nextRevision;
+            this.listener = listener;
         }
-        Watch.Watcher watcher = client.getWatchClient().watch(bytes(prefix), option.build(), Watch.listener(
-                response -> response.getEvents().forEach(event -> deliver(listener, prefix, event)),
-                error -> {
-                    LOG.warn("watch on {} failed: {}", prefix, error.getMessage());
-                    listener.onError(EtcdCalls.translate(error, "watch " + prefix));
-                }));
-        AtomicBoolean closed = new AtomicBoolean();
-        return () -> {
-            if (closed.compareAndSet(false, true)) {
-                watcher.close();
+
+        synchronized void open() {
+            if (closed) {
+                return;
             }
-        };
+            int mine = ++generation;
+            WatchOption option = WatchOption.builder().isPrefix(true).withRevision(nextRevision).build();
+            current = client.getWatchClient().watch(bytes(prefix), option, Watch.listener(
+                    response -> onResponse(mine, response.getEvents()),
+                    error -> onError(mine, error)));
+        }
+
+        private void onResponse(int from, List<io.etcd.jetcd.watch.WatchEvent> events) {
+            synchronized (this) {
+                if (from != generation || closed) {
+                    return;
+                }
+                failures = 0;
+            }
+            for (io.etcd.jetcd.watch.WatchEvent event : events) {
+                nextRevision = Math.max(nextRevision, event.getKeyValue().getModRevision() + 1);
+                serial.execute(() -> deliver(listener, prefix, event));
+            }
+        }
+
+        private void onError(int from, Throwable error) {
+            long delay;
+            synchronized (this) {
+                if (from != generation || closed) {
+                    return;
+                }
+                generation++;
+                current.close();
+                if (error instanceof CompactedException || String.valueOf(error.getMessage()).contains("compacted")) {
+                    closed = true;
+                    EtcdException translated = EtcdCalls.translate(error, "watch " + prefix);
+                    LOG.warn("watch on {} ended: {}", prefix, translated.getMessage());
+                    serial.execute(() -> listener.onError(translated));
+                    return;
+                }
+                delay = Math.min(5000, 200L << Math.min(failures, 5));
+                failures++;
+            }
+            LOG.info("watch on {} interrupted ({}); resuming at revision {} in {} ms", prefix, error.getMessage(),
+                    nextRevision, delay);
+            try {
+                scheduler.schedule(this::reopen, delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // store closed
+            }
+        }
+
+        private void reopen() {
+            try {
+                currentRevision(prefix);
+            } catch (EtcdException e) {
+                // the new watcher fails too and schedules the next attempt
+            }
+            open();
+        }
+
+        synchronized void close() {
+            if (!closed) {
+                closed = true;
+                generation++;
+                current.close();
+            }
+        }
+    }
+
+    /** Current store revision, read under the prefix (so a user limited to it may call it too). */
+    private long currentRevision(String prefix) {
+        return call(client.getKVClient().get(bytes(prefix),
+                GetOption.builder().isPrefix(true).withKeysOnly(true).withLimit(1).build()), "read revision")
+                .getHeader().getRevision();
     }
 
     /** @return a lease id; keys put with it vanish {@code ttl} after the last keep-alive */
@@ -189,28 +303,50 @@ public final class EtcdStore implements AutoCloseable {
         return call(client.getLeaseClient().grant(seconds), "grant lease").getID();
     }
 
-    /** Renews the lease until closed (jetcd sends a keep-alive every TTL/3). */
+    /**
+     * Renews the lease every third of its TTL until closed. This uses single keep-alive requests
+     * instead of jetcd's keep-alive stream, which stays broken with "invalid auth token" once an
+     * etcd member restarted.
+     */
     public Subscription keepAlive(long leaseId) {
-        CloseableClient keepAlive = client.getLeaseClient().keepAlive(leaseId, new StreamObserver<>() {
-            @Override
-            public void onNext(LeaseKeepAliveResponse value) {
-            }
+        long ttlSeconds = call(client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT), "lease ttl")
+                .getGrantedTTL();
+        if (ttlSeconds <= 0) {
+            throw new EtcdException("lease " + Long.toHexString(leaseId) + " does not exist");
+        }
+        long period = Math.max(500, ttlSeconds * 1000 / 3);
+        AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+        task.set(scheduler.scheduleWithFixedDelay(() -> renew(leaseId, Duration.ofMillis(period), task),
+                period, period, TimeUnit.MILLISECONDS));
+        return () -> task.get().cancel(false);
+    }
 
-            @Override
-            public void onError(Throwable t) {
-                LOG.warn("keep-alive of lease {} failed: {}", Long.toHexString(leaseId), t.getMessage());
+    private void renew(long leaseId, Duration period, AtomicReference<ScheduledFuture<?>> task) {
+        try {
+            LeaseKeepAliveResponse response;
+            try {
+                response = EtcdCalls.await(client.getLeaseClient().keepAliveOnce(leaseId), period, "keep-alive");
+            } catch (EtcdException e) {
+                if (!EtcdCalls.isInvalidAuthToken(e)) {
+                    throw e;
+                }
+                currentRevision("/");
+                response = EtcdCalls.await(client.getLeaseClient().keepAliveOnce(leaseId), period, "keep-alive");
             }
-
-            @Override
-            public void onCompleted() {
+            if (response.getTTL() <= 0) {
+                LOG.warn("lease {} expired; keep-alive stopped", Long.toHexString(leaseId));
+                task.get().cancel(false);
             }
-        });
-        AtomicBoolean closed = new AtomicBoolean();
-        return () -> {
-            if (closed.compareAndSet(false, true)) {
-                keepAlive.close();
+        } catch (EtcdException e) {
+            if (e.getCause() instanceof NoSuchLeaseException || String.valueOf(e.getMessage()).contains("lease not found")) {
+                LOG.warn("lease {} is gone; keep-alive stopped", Long.toHexString(leaseId));
+                task.get().cancel(false);
+            } else {
+                LOG.warn("keep-alive of lease {} failed, will retry: {}", Long.toHexString(leaseId), e.getMessage());
             }
-        };
+        } catch (RuntimeException e) {
+            LOG.warn("keep-alive of lease {} failed, will retry", Long.toHexString(leaseId), e);
+        }
     }
 
     /** Ends the lease now and deletes its keys; an unknown or expired lease is fine. */
@@ -256,13 +392,13 @@ public final class EtcdStore implements AutoCloseable {
         long leaseId = grantLease(ttl);
         Subscription keepAlive = keepAlive(leaseId);
         CompletableFuture<Leadership> result = new CompletableFuture<>();
-        result.whenComplete((leadership, error) -> {
+        result.whenCompleteAsync((leadership, error) -> {
             if (result.isCancelled()) {
                 keepAlive.close();
                 revokeLeaseQuietly(leaseId);
             }
-        });
-        client.getElectionClient().campaign(bytes(election), leaseId, utf8(value)).whenComplete((response, error) -> {
+        }, callbacks);
+        client.getElectionClient().campaign(bytes(election), leaseId, utf8(value)).whenCompleteAsync((response, error) -> {
             if (error != null) {
                 keepAlive.close();
                 revokeLeaseQuietly(leaseId);
@@ -273,7 +409,7 @@ public final class EtcdStore implements AutoCloseable {
             if (!result.complete(leadership)) {
                 leadership.close();
             }
-        });
+        }, callbacks);
         return result;
     }
 
@@ -293,7 +429,9 @@ public final class EtcdStore implements AutoCloseable {
 
     @Override
     public void close() {
+        scheduler.shutdownNow();
         client.close();
+        callbacks.shutdownNow();
     }
 
     // ---- package-private helpers for EtcdTransaction and Leadership ----
