@@ -2,7 +2,6 @@ package io.controlplane.etcd;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import io.controlplane.etcd.pki.CertificateBundle;
 import io.controlplane.etcd.pki.ClusterCa;
 import io.controlplane.etcd.server.EtcdMember;
 import io.controlplane.etcd.server.EtcdMemberConfig;
@@ -56,10 +55,6 @@ public final class EtcdTestSupport {
         EtcdMemberConfig config = EtcdMemberConfig.of(name, root.resolve(name + "-data"), certDir, freePort(),
                 freePort(), "127.0.0.1").withListenHost("127.0.0.1");
         return new EtcdMember(config);
-    }
-
-    public static CertificateBundle clientCert(ClusterCa ca, String user) {
-        return ca.issueClient(user);
     }
 
     public static void deleteRecursively(Path root) {

@@ -8,7 +8,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -195,14 +194,13 @@ public final class ClusterCa {
 
     private void checkKeyMatches() {
         try {
-            KeyPair probe = new KeyPair(certificate.getPublicKey(), privateKey);
             byte[] data = "cluster-ca-key-check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA");
-            signer.initSign(probe.getPrivate());
+            signer.initSign(privateKey);
             signer.update(data);
             byte[] signature = signer.sign();
             java.security.Signature verifier = java.security.Signature.getInstance("SHA256withECDSA");
-            verifier.initVerify(probe.getPublic());
+            verifier.initVerify(certificate.getPublicKey());
             verifier.update(data);
             if (!verifier.verify(signature)) {
                 throw new PkiException("CA private key does not match the CA certificate");
@@ -254,9 +252,5 @@ public final class ClusterCa {
         return value.replace("\\", "\\\\").replace(",", "\\,").replace("+", "\\+")
                 .replace("\"", "\\\"").replace("<", "\\<").replace(">", "\\>").replace(";", "\\;")
                 .replace("=", "\\=");
-    }
-
-    PublicKey publicKey() {
-        return certificate.getPublicKey();
     }
 }
