@@ -135,35 +135,36 @@ stop_root_pids() {
   kill -KILL "${pids[@]}" 2>/dev/null || true
 }
 
+# Remove the work dir (the temp root), whatever state debootstrap left it in.
+remove_workdir() {
+  local m
+  [[ -n $WORKDIR && -d $WORKDIR ]] || return 0
+  stop_root_pids
+  # Unmount whatever debootstrap left mounted below the work dir, deepest first.
+  while read -r m; do
+    umount -l "$m" 2>/dev/null || true
+  done < <(awk -v w="$WORKDIR/" 'index($2, w) == 1 { print $2 }' /proc/self/mounts | LC_ALL=C sort -r)
+  rm -rf --one-file-system "$WORKDIR"
+  WORKDIR=""
+}
+
 cleanup() {
-  local rc=$? m
-  if [[ -n $WORKDIR && -d $WORKDIR ]]; then
-    stop_root_pids
-    # Unmount whatever debootstrap left mounted below the work dir, deepest first.
-    while read -r m; do
-      umount -l "$m" 2>/dev/null || true
-    done < <(awk -v w="$WORKDIR/" 'index($2, w) == 1 { print $2 }' /proc/self/mounts | LC_ALL=C sort -r)
-    rm -rf --one-file-system "$WORKDIR"
-  fi
+  local rc=$?
+  remove_workdir
   return "$rc"
 }
 
-label() {
-  docker image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1"
-}
-
+# summary IMAGE WHAT: the one line this script prints (one inspect call).
 summary() {
-  local image=$1 what=$2 size
-  size=$(docker image inspect --format '{{.Size}}' "$image")
+  local image=$1 what=$2 size pg patroni pgbackrest pglogical uid gid l='io.controlplane'
+  read -r size pg patroni pgbackrest pglogical uid gid < <(docker image inspect --format \
+    "{{.Size}} {{index .Config.Labels \"$l.postgres.version\"}} {{index .Config.Labels \"$l.patroni.version\"}} \
+{{index .Config.Labels \"$l.pgbackrest.version\"}} {{index .Config.Labels \"$l.pglogical.version\"}} \
+{{index .Config.Labels \"$l.postgres.uid\"}} {{index .Config.Labels \"$l.postgres.gid\"}}" "$image")
+  [[ $what == built ]] && check_manifest "$pg"
   printf '%s (%s:%s) %s: postgres %s, patroni %s, pgbackrest %s, pglogical %s, uid:gid %s:%s, %d MB, %s s\n' \
-    "$image" "$IMAGE_NAME" "$PG_MAJOR" "$what" \
-    "$(label "$image" io.controlplane.postgres.version)" \
-    "$(label "$image" io.controlplane.patroni.version)" \
-    "$(label "$image" io.controlplane.pgbackrest.version)" \
-    "$(label "$image" io.controlplane.pglogical.version)" \
-    "$(label "$image" io.controlplane.postgres.uid)" \
-    "$(label "$image" io.controlplane.postgres.gid)" \
-    $((size / 1000000)) "$(elapsed)"
+    "$image" "$IMAGE_NAME" "$PG_MAJOR" "$what" "$pg" "$patroni" "$pgbackrest" "$pglogical" \
+    "$uid" "$gid" $((size / 1000000)) "$(elapsed)"
 }
 
 point_alias() {
@@ -302,8 +303,8 @@ main() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
   build "$tag" "$hash"
+  remove_workdir
   point_alias "$tag"
-  check_manifest "$(label "$tag" io.controlplane.postgres.version)"
   summary "$tag" "built"
 }
 
