@@ -5,12 +5,15 @@ import io.controlplane.task.Task;
 import io.controlplane.task.TaskService;
 import java.util.HashMap;
 import java.util.Map;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Turns an operation into a task plus a process instance (business key = task id), atomically: if the
@@ -25,11 +28,14 @@ public class OperationRunner {
     private final TaskService tasks;
     private final RuntimeService runtime;
     private final StepWorker worker;
+    private final TransactionTemplate transaction;
 
-    public OperationRunner(TaskService tasks, RuntimeService runtime, StepWorker worker) {
+    public OperationRunner(TaskService tasks, RuntimeService runtime, StepWorker worker,
+                           PlatformTransactionManager transactionManager) {
         this.tasks = tasks;
         this.runtime = runtime;
         this.worker = worker;
+        this.transaction = new TransactionTemplate(transactionManager);
     }
 
     /**
@@ -49,10 +55,28 @@ public class OperationRunner {
 
     /**
      * Cancels a pending or running task: marks it canceling and deletes its process instance, whose end
-     * listener marks it canceled. Returns false when the task had already ended.
+     * listener marks it canceled. Returns false when the task had already ended. A step that finishes or
+     * fails at the same moment makes the engine refuse the delete; the whole cancel is then tried again.
      */
-    @Transactional
     public boolean cancel(String taskId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Boolean.TRUE.equals(transaction.execute(status -> cancelOnce(taskId)));
+            } catch (OptimisticLockingException e) {
+                if (attempt >= 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private boolean cancelOnce(String taskId) {
         Task task = tasks.find(taskId).orElseThrow();
         if (!tasks.markCanceling(taskId)) {
             return false;
