@@ -1,0 +1,6 @@
+package io.controlplane.orchestrator;
+
+/** What {@link Orchestrator#ensureService} did. */
+public enum ServiceChange {
+    CREATED, UPDATED, UNCHANGED
+}

@@ -1,0 +1,24 @@
+package io.controlplane.patroni;
+
+/**
+ * Where an instance's files appear inside its container. On the host they live under
+ * {@code <data_dir>/instances/<instance_id>/{configs,certificates,data}}.
+ */
+public final class ContainerPaths {
+
+    /** Read-only: {@code patroni.yaml}. */
+    public static final String CONFIGS = "/opt/controlplane/configs";
+    /** Read-only: etcd client and Postgres server certificates. */
+    public static final String CERTIFICATES = "/opt/controlplane/certificates";
+    /** Read-write; Patroni creates PGDATA below it, never the mount point itself. */
+    public static final String DATA = "/opt/controlplane/data";
+    public static final String PGDATA = DATA + "/pgdata";
+    public static final String PATRONI_CONFIG = CONFIGS + "/patroni.yaml";
+
+    private ContainerPaths() {
+    }
+
+    public static String binDir(String postgresMajor) {
+        return "/usr/lib/postgresql/" + postgresMajor + "/bin";
+    }
+}
