@@ -1,0 +1,380 @@
+package io.controlplane.swarm;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.HealthState;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.api.model.SwarmInfo;
+import com.github.dockerjava.api.model.Task;
+import com.github.dockerjava.api.model.TaskSpec;
+import com.github.dockerjava.api.model.TaskState;
+import com.github.dockerjava.api.model.TaskStatus;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.controlplane.common.PermanentException;
+import io.controlplane.common.TransientException;
+import io.controlplane.orchestrator.ComponentHealth;
+import io.controlplane.orchestrator.Orchestrator;
+import io.controlplane.orchestrator.ServiceChange;
+import io.controlplane.orchestrator.ServiceSpec;
+import io.controlplane.orchestrator.ServiceStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Orchestrator} on the local Docker Engine in Swarm mode. Each service has one replica, pinned
+ * to this node, and carries the hash of its {@link ServiceSpec} so that {@link #ensureService} only
+ * updates (and so restarts) a service whose spec really changed.
+ */
+public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
+
+    /** The engine we are tested against is 20.10; pinning keeps the daemon from resolving image digests. */
+    static final String API_VERSION = "1.41";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+    private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Logger log = LoggerFactory.getLogger(SwarmOrchestrator.class);
+
+    private final String dockerHost;
+    private final DockerClient docker;
+    private volatile String localNodeId;
+
+    public SwarmOrchestrator(String dockerHost) {
+        this.dockerHost = Objects.requireNonNull(dockerHost, "dockerHost");
+        this.docker = connect(dockerHost);
+    }
+
+    /** A client for the engine at {@code dockerHost}, API pinned to {@value #API_VERSION}; connects lazily. */
+    static DockerClient connect(String dockerHost) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost)
+                .withDockerTlsVerify(false)
+                .withApiVersion(API_VERSION)
+                .build();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(URI.create(dockerHost))
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .responseTimeout(RESPONSE_TIMEOUT)
+                .maxConnections(16)
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    @Override
+    public ServiceChange ensureService(ServiceSpec spec) {
+        String hash = DesiredService.hash(spec);
+        Optional<Service> existing = findService(spec.name());
+        if (existing.isPresent()) {
+            Service service = existing.get();
+            Map<String, String> labels = service.getSpec().getLabels();
+            if (labels != null && hash.equals(labels.get(DesiredService.SPEC_HASH_LABEL))) {
+                return ServiceChange.UNCHANGED;
+            }
+            requireImage(spec);
+            com.github.dockerjava.api.model.ServiceSpec desired = DesiredService.of(spec, localNodeId());
+            // keep the restart counter, so that a later restartService still moves it forward
+            TaskSpec current = service.getSpec().getTaskTemplate();
+            if (current != null && current.getForceUpdate() != null) {
+                desired.getTaskTemplate().withForceUpdate(current.getForceUpdate());
+            }
+            refusable(spec.name(), () -> docker.updateServiceCmd(service.getId(), desired)
+                    .withVersion(service.getVersion().getIndex()).exec());
+            log.info("updated swarm service {} (image {}, spec hash {})", spec.name(), spec.image(), shortHash(hash));
+            return ServiceChange.UPDATED;
+        }
+        requireImage(spec);
+        com.github.dockerjava.api.model.ServiceSpec desired = DesiredService.of(spec, localNodeId());
+        refusable(spec.name(), () -> docker.createServiceCmd(desired).exec());
+        log.info("created swarm service {} (image {}, spec hash {})", spec.name(), spec.image(), shortHash(hash));
+        return ServiceChange.CREATED;
+    }
+
+    @Override
+    public boolean removeService(String name, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        boolean existed = findService(name).map(service -> {
+            try {
+                call(() -> docker.removeServiceCmd(service.getId()).exec());
+                return true;
+            } catch (NotFoundException e) {
+                return false; // removed by someone else meanwhile
+            }
+        }).orElse(false);
+        if (existed) {
+            log.info("removed swarm service {}", name);
+        }
+        while (true) {
+            List<com.github.dockerjava.api.model.Container> left = call(() -> docker.listContainersCmd()
+                    .withShowAll(true)
+                    .withLabelFilter(Map.of(DesiredService.SERVICE_NAME_LABEL, name))
+                    .exec());
+            if (left.isEmpty()) {
+                return existed;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new TransientException("containers of swarm service " + name + " still exist after "
+                        + timeout.toSeconds() + "s: " + left.stream().map(c -> shortId(c.getId())).toList());
+            }
+            pause();
+        }
+    }
+
+    @Override
+    public Optional<ServiceStatus> serviceStatus(String name) {
+        Optional<Service> service = findService(name);
+        if (service.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Task> tasks = call(() -> docker.listTasksCmd().withServiceFilter(service.get().getId()).exec());
+        int running = (int) tasks.stream().filter(t -> stateOf(t) == TaskState.RUNNING).count();
+        List<Task> newestFirst = tasks.stream().sorted(Comparator
+                .comparing((Task t) -> instant(t.getCreatedAt()))
+                .thenComparing(t -> instant(t.getUpdatedAt())).reversed()).toList();
+        if (newestFirst.isEmpty()) {
+            return Optional.of(new ServiceStatus(name, "pending", "no task yet", null, null, 0));
+        }
+        Task task = newestFirst.get(0);
+        TaskStatus status = task.getStatus();
+        String state = stateOf(task) == null ? "unknown" : stateOf(task).getValue().toLowerCase();
+        String message = null;
+        String containerId = null;
+        if (status != null) {
+            message = notBlank(status.getErr()) ? status.getErr() : notBlank(status.getMessage()) ? status.getMessage() : null;
+            if (status.getContainerStatus() != null && notBlank(status.getContainerStatus().getContainerID())) {
+                containerId = status.getContainerStatus().getContainerID();
+            }
+        }
+        // During the restart delay the newest task waits in "ready" ("prepared"); the reason for the
+        // restart is the error of the task before it.
+        if (stateOf(task) != TaskState.RUNNING && (status == null || !notBlank(status.getErr()))
+                && newestFirst.size() > 1) {
+            TaskStatus previous = newestFirst.get(1).getStatus();
+            if (previous != null && notBlank(previous.getErr())) {
+                message = "previous task failed: " + previous.getErr();
+            }
+        }
+        return Optional.of(new ServiceStatus(name, state, message, containerId, containerHealth(containerId), running));
+    }
+
+    @Override
+    public void restartService(String name) {
+        Service service = findService(name)
+                .orElseThrow(() -> new PermanentException("swarm service " + name + " does not exist"));
+        com.github.dockerjava.api.model.ServiceSpec spec = service.getSpec();
+        TaskSpec task = spec.getTaskTemplate();
+        task.withForceUpdate(task.getForceUpdate() == null ? 1 : task.getForceUpdate() + 1);
+        refusable(name, () -> docker.updateServiceCmd(service.getId(), spec)
+                .withVersion(service.getVersion().getIndex()).exec());
+        log.info("restarting swarm service {} (force update {})", name, task.getForceUpdate());
+    }
+
+    @Override
+    public List<String> listServices(Map<String, String> labels) {
+        List<Service> services = call(() -> labels.isEmpty()
+                ? docker.listServicesCmd().exec()
+                : docker.listServicesCmd().withLabelFilter(labels).exec());
+        return services.stream().map(s -> s.getSpec().getName()).sorted().toList();
+    }
+
+    @Override
+    public boolean imageExists(String image) {
+        try {
+            call(() -> docker.inspectImageCmd(image).exec());
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public ComponentHealth health() {
+        try {
+            call(() -> docker.pingCmd().exec());
+            Info info = call(() -> docker.infoCmd().exec());
+            SwarmInfo swarm = info.getSwarm();
+            String nodeId = swarm == null ? "" : Objects.toString(swarm.getNodeID(), "");
+            String state = swarm == null || swarm.getLocalNodeState() == null ? "" : swarm.getLocalNodeState().getValue();
+            if (!"active".equals(state) || nodeId.isEmpty()) {
+                return ComponentHealth.failed("docker at " + dockerHost + " is not an active swarm node (state '"
+                        + state + "')");
+            }
+            return ComponentHealth.ok(Map.of(
+                    "swarm_node_id", nodeId,
+                    "swarm_state", state,
+                    "server_version", Objects.toString(info.getServerVersion(), "")));
+        } catch (RuntimeException e) {
+            return ComponentHealth.failed(Objects.toString(e.getMessage(), e.getClass().getSimpleName()));
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (IOException e) {
+            log.debug("closing the docker client failed", e);
+        }
+    }
+
+    /** The swarm node id of this engine; services are pinned to it. */
+    String localNodeId() {
+        String id = localNodeId;
+        if (id == null) {
+            SwarmInfo swarm = call(() -> docker.infoCmd().exec()).getSwarm();
+            id = swarm == null ? null : swarm.getNodeID();
+            if (id == null || id.isBlank()) {
+                throw new PermanentException("docker at " + dockerHost + " is not part of a swarm (docker info has no Swarm.NodeID)");
+            }
+            localNodeId = id;
+        }
+        return id;
+    }
+
+    private Optional<Service> findService(String name) {
+        try {
+            // by name, not by a list filter: the name filter of /services matches prefixes
+            return Optional.of(call(() -> docker.inspectServiceCmd(name).exec()))
+                    .filter(s -> s.getSpec() != null && name.equals(s.getSpec().getName()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Swarm accepts a service whose image is missing on the node and then rejects every task with
+     * "No such image"; failing before the service exists gives the operator the cause at once.
+     */
+    private void requireImage(ServiceSpec spec) {
+        if (!imageExists(spec.image())) {
+            throw new PermanentException("image " + spec.image() + " does not exist on host (service " + spec.name() + ")");
+        }
+    }
+
+    private String containerHealth(String containerId) {
+        if (containerId == null) {
+            return null;
+        }
+        try {
+            InspectContainerResponse container = call(() -> docker.inspectContainerCmd(containerId).exec());
+            HealthState health = container.getState() == null ? null : container.getState().getHealth();
+            return health == null ? null : health.getStatus();
+        } catch (NotFoundException e) {
+            return null; // removed already, or on another node
+        }
+    }
+
+    /** A create or update: whatever the daemon refuses is the spec's fault, with the daemon's words. */
+    private void refusable(String service, Runnable command) {
+        try {
+            call(() -> {
+                command.run();
+                return null;
+            });
+        } catch (DockerException e) {
+            String message = daemonMessage(e);
+            if (message.contains("update out of sequence")) {
+                // someone else updated the service between our read and write: reading again fixes it
+                throw new TransientException("swarm service " + service + " changed meanwhile: " + message, e);
+            }
+            throw new PermanentException("docker refused service " + service + ": " + message, e);
+        }
+    }
+
+    /** Runs one API call; an unreachable daemon or a timeout becomes a {@link TransientException}. */
+    private <T> T call(Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (DockerException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (isConnectionFailure(e)) {
+                throw new TransientException("docker is not reachable at " + dockerHost + ": " + rootMessage(e), e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) { // includes connect failures and socket timeouts
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /** docker-java's message is {@code Status 400: {"message":"..."}}; keep the daemon's text only. */
+    static String daemonMessage(DockerException e) {
+        String raw = Objects.toString(e.getMessage(), "HTTP " + e.getHttpStatus());
+        Matcher m = DAEMON_MESSAGE.matcher(raw);
+        if (m.find()) {
+            return m.group(1).replace("\\\"", "\"").replace("\\\\", "\\").replace("\\n", " ").trim();
+        }
+        return raw.trim();
+    }
+
+    private static TaskState stateOf(Task task) {
+        return task.getStatus() == null ? null : task.getStatus().getState();
+    }
+
+    private static Instant instant(String timestamp) {
+        if (timestamp == null || timestamp.isBlank()) {
+            return Instant.EPOCH;
+        }
+        try {
+            return Instant.parse(timestamp);
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+
+    private static String shortId(String id) {
+        return id == null || id.length() <= 12 ? String.valueOf(id) : id.substring(0, 12);
+    }
+
+    private static String shortHash(String hash) {
+        return hash.substring(0, 12);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientException("interrupted while waiting for docker", e);
+        }
+    }
+}
