@@ -1,5 +1,7 @@
 package io.controlplane.api;
 
+import io.controlplane.database.DatabaseException;
+
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,19 @@ class ApiExceptionHandler {
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiError> api(ApiException e) {
         return ResponseEntity.status(e.status()).body(e.body());
+    }
+
+    @ExceptionHandler(DatabaseException.class)
+    ResponseEntity<ApiError> database(DatabaseException e) {
+        ApiException api = switch (e.kind()) {
+            case INVALID_INPUT -> ApiException.invalidInput(e.getMessage());
+            case OPERATION_NOT_SUPPORTED -> ApiException.operationNotSupported(e.getMessage());
+            case NOT_FOUND -> ApiException.notFound(e.getMessage());
+            case NOT_MODIFIABLE -> ApiException.databaseNotModifiable();
+            case ALREADY_EXISTS -> ApiException.databaseAlreadyExists();
+            case IN_PROGRESS -> ApiException.operationAlreadyInProgress(e.getMessage());
+        };
+        return api(api);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

@@ -313,6 +313,32 @@ public class ClusterService {
         return ca.issueServer("etcd-server", dns, ips);
     }
 
+    /** The cluster CA (stored in etcd), to issue certificates for instances. */
+    public ClusterCa ca() {
+        JsonNode rootCa = rootCa();
+        return ClusterCa.fromPem(rootCa.path("certificate").asText(), rootCa.path("private_key").asText());
+    }
+
+    /**
+     * Deletes keys outside {@code etcd_key_root}, e.g. a Patroni scope under {@code /patroni/}.
+     * @return how many keys were deleted
+     */
+    public long deleteOutsideKeyRoot(String prefix) {
+        store();
+        try (EtcdStore rootless = new EtcdStore(clientConfig)) {
+            return rootless.deletePrefix(prefix);
+        }
+    }
+
+    /** Client URLs of every etcd member, e.g. for Patroni's DCS settings. */
+    public List<URI> etcdClientUrls() {
+        List<URI> urls = new ArrayList<>();
+        try (EtcdAdmin admin = admin()) {
+            admin.listMembers().forEach(m -> urls.addAll(m.clientUrls()));
+        }
+        return distinct(urls);
+    }
+
     private JsonNode rootCa() {
         return store().get(Keys.ROOT_CA).map(v -> readTree(v.value()))
                 .orElseThrow(() -> new ClusterException(Kind.SERVER_ERROR, "the cluster CA is missing from etcd"));

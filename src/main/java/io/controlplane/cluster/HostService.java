@@ -55,7 +55,13 @@ public class HostService {
     private long leaseId;
     private Subscription keepAlive;
 
-    public HostService(ClusterService cluster, ClusterMembership membership) {
+    private final org.springframework.beans.factory.ObjectProvider<io.controlplane.orchestrator.Orchestrator> orchestrator;
+    private volatile HostStatus.Component dockerHealth;
+    private volatile long dockerCheckedAt;
+
+    public HostService(ClusterService cluster, ClusterMembership membership,
+                       org.springframework.beans.factory.ObjectProvider<io.controlplane.orchestrator.Orchestrator> orchestrator) {
+        this.orchestrator = orchestrator;
         this.cluster = cluster;
         this.membership = membership;
     }
@@ -79,6 +85,21 @@ public class HostService {
         }
     }
 
+    /** The orchestrator's health, checked at most every 15 s; null without an orchestrator. */
+    private HostStatus.Component docker() {
+        io.controlplane.orchestrator.Orchestrator o = orchestrator.getIfAvailable();
+        if (o == null) {
+            return null;
+        }
+        long nowMs = System.currentTimeMillis();
+        if (dockerHealth == null || nowMs - dockerCheckedAt > 15_000) {
+            io.controlplane.orchestrator.ComponentHealth health = o.health();
+            dockerHealth = new HostStatus.Component(health.healthy(), health.errorOrNull());
+            dockerCheckedAt = nowMs;
+        }
+        return dockerHealth;
+    }
+
     /** Writes this host's status; the first call after init or join also starts the lease. */
     void beat() {
         if (!membership.isInitialized()) {
@@ -90,8 +111,14 @@ public class HostService {
                 leaseId = store.grantLease(LEASE_TTL);
                 keepAlive = store.keepAlive(leaseId);
             }
-            HostStatus status = new HostStatus("healthy", now(),
-                    Map.of("etcd", new HostStatus.Component(true, null)));
+            Map<String, HostStatus.Component> components = new java.util.TreeMap<>();
+            components.put("etcd", new HostStatus.Component(true, null));
+            HostStatus.Component docker = docker();
+            if (docker != null) {
+                components.put("docker", docker);
+            }
+            boolean healthy = components.values().stream().allMatch(HostStatus.Component::healthy);
+            HostStatus status = new HostStatus(healthy ? "healthy" : "degraded", now(), components);
             store.put(Keys.hostStatus(cluster.hostId()), JSON.writeValueAsString(status), leaseId);
         } catch (RuntimeException | IOException e) {
             LOG.warn("heartbeat failed, renewing the lease next time: {}", e.getMessage());

@@ -43,6 +43,12 @@ public record DatabaseNodeSpec(
     public Optional<OrchestratorOpts> orchestratorOpts() { return Optional.ofNullable(orchestratorOptsOrNull); }
     public Optional<String> sourceNode() { return Optional.ofNullable(sourceNodeOrNull); }
 
+    DatabaseNodeSpec withoutHosts(java.util.Collection<String> removed) {
+        return new DatabaseNodeSpec(name, hostIds.stream().filter(h -> !removed.contains(h)).toList(),
+                postgresVersionOrNull, portOrNull, patroniPortOrNull, cpusOrNull, memoryOrNull, postgresqlConf, pgHbaConf,
+                pgIdentConf, backupConfigOrNull, restoreConfigOrNull, orchestratorOptsOrNull, sourceNodeOrNull);
+    }
+
     DatabaseNodeSpec with(String postgresVersion, BackupConfigSpec backup, RestoreConfigSpec restore) {
         return new DatabaseNodeSpec(name, hostIds, postgresVersion, portOrNull, patroniPortOrNull, cpusOrNull,
                 memoryOrNull, postgresqlConf, pgHbaConf, pgIdentConf, backup, restore, orchestratorOptsOrNull,

@@ -65,6 +65,19 @@ public record DatabaseSpec(
         return node.postgresVersion().or(this::postgresVersion);
     }
 
+    /** The same spec with a database-level Postgres version, e.g. the manifest default. */
+    public DatabaseSpec withPostgresVersion(String postgresVersion) {
+        return with(postgresVersion, spockVersionOrNull, nodes, databaseUsers, backupConfigOrNull, restoreConfigOrNull);
+    }
+
+    /** The same spec without the nodes' hosts in {@code hostIds}; nodes left with no host are dropped. */
+    public DatabaseSpec withoutHosts(java.util.Collection<String> hostIds) {
+        List<DatabaseNodeSpec> kept = nodes.stream().map(n -> n.withoutHosts(hostIds))
+                .filter(n -> !n.hostIds().isEmpty()).toList();
+        return with(postgresVersionOrNull, spockVersionOrNull, kept, databaseUsers, backupConfigOrNull,
+                restoreConfigOrNull);
+    }
+
     DatabaseSpec with(String postgresVersion, String spockVersion, List<DatabaseNodeSpec> newNodes,
             List<DatabaseUserSpec> users, BackupConfigSpec backup, RestoreConfigSpec restore) {
         return new DatabaseSpec(databaseName, postgresVersion, spockVersion, portOrNull, patroniPortOrNull, cpusOrNull,

@@ -93,10 +93,15 @@ public final class EtcdAdmin implements AutoCloseable {
      * {@code n1} from also covering {@code n10}.
      */
     public EtcdCredentials addInstanceUser(String instanceId, String databaseId, String nodeName) {
+        return addInstanceUser(instanceId, databaseId, nodeName, randomPassword());
+    }
+
+    /** Like {@link #addInstanceUser(String, String, String)} with a given password, so a rerun changes nothing. */
+    public EtcdCredentials addInstanceUser(String instanceId, String databaseId, String nodeName, String password) {
         requireId(databaseId, "database id");
         requireId(nodeName, "node name");
         String name = instanceUserName(instanceId);
-        EtcdCredentials credentials = new EtcdCredentials(name, randomPassword());
+        EtcdCredentials credentials = new EtcdCredentials(name, password);
         ensureRole(name);
         String prefix = patroniPrefix(databaseId, nodeName);
         call(() -> auth().roleGrantPermission(bytes(name), bytes(prefix), bytes(prefixEnd(prefix)), Permission.Type.READWRITE),

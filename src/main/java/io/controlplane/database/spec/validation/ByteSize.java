@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses human byte sizes the way pgEdge does (SI and IEC units, case-insensitive, e.g. 4GiB, 512M). */
-final class ByteSize {
+public final class ByteSize {
 
     private static final Pattern SIZE = Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*([a-zA-Z]*)\\s*$");
     private static final Map<String, BigDecimal> UNITS = Map.ofEntries(
@@ -30,7 +30,7 @@ final class ByteSize {
     private ByteSize() {
     }
 
-    static OptionalLong parse(String text) {
+    public static OptionalLong parse(String text) {
         Matcher m = SIZE.matcher(text);
         if (!m.matches()) {
             return OptionalLong.empty();

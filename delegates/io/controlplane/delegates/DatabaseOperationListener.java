@@ -1,0 +1,35 @@
+package io.controlplane.delegates;
+
+import io.controlplane.database.operation.DatabaseOutcome;
+import io.controlplane.engine.StepWorker;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * End listener of the database processes: an operation that failed or was canceled leaves the
+ * database {@code failed} (reference §5.6), with the error, so a new update can repair it. A normal
+ * end does nothing here: the process's last step set the state.
+ */
+@Component("databaseOperationListener")
+class DatabaseOperationListener implements ExecutionListener {
+
+    private final DatabaseOutcome outcome;
+
+    DatabaseOperationListener(DatabaseOutcome outcome) {
+        this.outcome = outcome;
+    }
+
+    @Override
+    public void notify(DelegateExecution execution) {
+        if (!EVENTNAME_END.equals(execution.getEventName()) || execution.getParentId() != null) {
+            return;
+        }
+        Object databaseId = execution.getVariable("databaseId");
+        Object error = execution.getVariable(StepWorker.OPERATION_ERROR);
+        if (databaseId == null || (error == null && !execution.isCanceled())) {
+            return;
+        }
+        outcome.failed(databaseId.toString(), error != null ? error.toString() : "the operation was canceled");
+    }
+}

@@ -1,0 +1,30 @@
+package io.controlplane.delegates;
+
+import io.controlplane.database.operation.DatabaseOutcome;
+import io.controlplane.engine.StepContext;
+import io.controlplane.engine.StepHandler;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** "Mark database available". */
+@Component
+class MarkDatabaseAvailableDelegate implements StepHandler {
+
+    private final DatabaseOutcome outcome;
+
+    MarkDatabaseAvailableDelegate(DatabaseOutcome outcome) {
+        this.outcome = outcome;
+    }
+
+    @Override
+    public String name() {
+        return "markDatabaseAvailable";
+    }
+
+    @Override
+    public Map<String, Object> execute(StepContext context) {
+        outcome.available(context.requireString("databaseId"));
+        context.log("database is available");
+        return Map.of();
+    }
+}

@@ -1,0 +1,28 @@
+package io.controlplane.delegates;
+
+import io.controlplane.database.operation.InstanceLifecycle;
+import io.controlplane.engine.StepContext;
+import org.springframework.stereotype.Component;
+
+/** "Remove instance files and credentials": directory, etcd user, ports, Patroni keys, records. */
+@Component
+class RemoveInstanceDataDelegate extends InstanceStep {
+
+    private final InstanceLifecycle instances;
+
+    RemoveInstanceDataDelegate(InstanceLifecycle instances) {
+        this.instances = instances;
+    }
+    @Override
+    public String name() {
+        return "removeInstanceData";
+    }
+
+    @Override
+    String run(StepContext context, String databaseId, String instanceId) {
+        String node = context.variable("removedNodes").map(Object::toString).orElse("");
+        var record = instances.nodeOf(databaseId, instanceId);
+        boolean nodeRemoved = record.map(n -> java.util.Arrays.asList(node.split(",")).contains(n)).orElse(false);
+        return instances.removeInstanceData(databaseId, instanceId, nodeRemoved);
+    }
+}

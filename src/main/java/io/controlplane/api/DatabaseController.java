@@ -1,0 +1,139 @@
+package io.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.controlplane.common.Identifiers;
+import io.controlplane.database.DatabaseDetails;
+import io.controlplane.database.DatabaseService;
+import io.controlplane.database.InstanceStatus;
+import io.controlplane.database.spec.SpecJsonWriter;
+import io.controlplane.database.spec.SpecRedactor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Database endpoints (reference §2.2 #12–16); the work itself runs in BPMN processes. */
+@RestController
+class DatabaseController {
+
+    private final DatabaseService databases;
+    private final SpecJsonWriter specWriter = new SpecJsonWriter();
+    private final SpecRedactor redactor = new SpecRedactor();
+
+    DatabaseController(DatabaseService databases) {
+        this.databases = databases;
+    }
+
+    record ConnectionInfoJson(List<String> addresses, int port) {
+    }
+
+    record PostgresJson(String version, String patroniState, String role, Boolean pendingRestart) {
+    }
+
+    record InstanceJson(String id, String hostId, String nodeName, String createdAt, String updatedAt, String state,
+                        String statusUpdatedAt, ConnectionInfoJson connectionInfo, PostgresJson postgres, String error) {
+    }
+
+    record DatabaseJson(String id, String tenantId, String createdAt, String updatedAt, String state,
+                        List<InstanceJson> instances, ObjectNode spec) {
+    }
+
+    record DatabaseListJson(List<DatabaseJson> databases) {
+    }
+
+    record StartedJson(TaskView.TaskJson task, DatabaseJson database) {
+    }
+
+    record DeleteJson(TaskView.TaskJson task) {
+    }
+
+    @GetMapping("/v1/databases")
+    @Tag(name = "Database")
+    @Operation(operationId = "list-databases", summary = "List databases (summaries, no spec)")
+    DatabaseListJson list() {
+        return new DatabaseListJson(databases.list().stream().map(this::json).toList());
+    }
+
+    @PostMapping("/v1/databases")
+    @Tag(name = "Database")
+    @Operation(operationId = "create-database", summary = "Create a database (process create-database)")
+    StartedJson create(@RequestBody(required = false) JsonNode body) {
+        DatabaseService.Started started = databases.create(body == null ? NullNode.getInstance() : body);
+        return new StartedJson(TaskView.of(started.task()), json(started.database()));
+    }
+
+    @GetMapping("/v1/databases/{database_id}")
+    @Tag(name = "Database")
+    @Operation(operationId = "get-database", summary = "Get a database with its spec and instances")
+    DatabaseJson get(@PathVariable("database_id") String id) {
+        identifier(id);
+        return json(databases.get(id));
+    }
+
+    @PostMapping("/v1/databases/{database_id}")
+    @Tag(name = "Database")
+    @Operation(operationId = "update-database", summary = "Update a database (process update-database)")
+    StartedJson update(@PathVariable("database_id") String id,
+                       @RequestParam(name = "force_update", required = false, defaultValue = "false") boolean forceUpdate,
+                       @RequestParam(name = "remove_host", required = false) List<String> removeHost,
+                       @RequestBody(required = false) JsonNode body) {
+        identifier(id);
+        List<String> removed = removeHost == null ? List.of() : removeHost;
+        removed.forEach(h -> {
+            if (!Identifiers.isValid(h)) {
+                throw ApiException.invalidInput("remove_host: " + Identifiers.INVALID_MESSAGE);
+            }
+        });
+        DatabaseService.Started started = databases.update(id, body == null ? NullNode.getInstance() : body,
+                forceUpdate, removed);
+        return new StartedJson(TaskView.of(started.task()), json(started.database()));
+    }
+
+    @DeleteMapping("/v1/databases/{database_id}")
+    @Tag(name = "Database")
+    @Operation(operationId = "delete-database", summary = "Delete a database (process delete-database)")
+    DeleteJson delete(@PathVariable("database_id") String id,
+                      @RequestParam(required = false, defaultValue = "false") boolean force) {
+        identifier(id);
+        return new DeleteJson(TaskView.of(databases.delete(id, force)));
+    }
+
+    private DatabaseJson json(DatabaseDetails d) {
+        ObjectNode spec = d.spec().map(s -> specWriter.write(redactor.redact(s))).orElse(null);
+        return new DatabaseJson(d.record().id(), d.record().tenantIdOrNull(), seconds(d.record().createdAt()),
+                seconds(d.record().updatedAt()), d.record().state().wireName(),
+                d.instances().stream().map(DatabaseController::instance).toList(), spec);
+    }
+
+    private static InstanceJson instance(DatabaseDetails.InstanceDetails i) {
+        var r = i.record();
+        ConnectionInfoJson connection = r.port() > 0 ? new ConnectionInfoJson(i.addresses(), r.port()) : null;
+        InstanceStatus s = i.statusOrNull();
+        PostgresJson postgres = s == null ? null
+                : new PostgresJson(s.versionOrNull(), s.patroniStateOrNull(), s.roleOrNull(), s.pendingRestart());
+        String error = r.errorOrNull() != null ? r.errorOrNull() : s == null ? null : s.errorOrNull();
+        return new InstanceJson(r.id(), r.hostId(), r.nodeName(), seconds(r.createdAt()), seconds(r.updatedAt()),
+                i.state().wireName(), s == null ? null : seconds(s.updatedAt()), connection, postgres, error);
+    }
+
+    private static String seconds(Instant i) {
+        return i == null ? null : DateTimeFormatter.ISO_INSTANT.format(i.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private static void identifier(String id) {
+        if (!Identifiers.isValid(id)) {
+            throw ApiException.invalidInput("database_id: " + Identifiers.INVALID_MESSAGE);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package io.controlplane.database;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.controlplane.cluster.ClusterService;
+import io.controlplane.cluster.HostRecord;
+import io.controlplane.cluster.HostService;
+import io.controlplane.database.DatabaseException.Kind;
+import io.controlplane.database.spec.CreateDatabaseRequest;
+import io.controlplane.database.spec.DatabaseNodeSpec;
+import io.controlplane.database.spec.DatabaseSpec;
+import io.controlplane.database.spec.FieldError;
+import io.controlplane.database.spec.ParseResult;
+import io.controlplane.database.spec.SpecParser;
+import io.controlplane.database.spec.SpecUpdateRules;
+import io.controlplane.database.spec.UpdateDatabaseRequest;
+import io.controlplane.database.spec.validation.SpecValidator;
+import io.controlplane.engine.OperationRunner;
+import io.controlplane.orchestrator.ImageManifest;
+import io.controlplane.task.NewTask;
+import io.controlplane.task.Task;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+
+/**
+ * The database API's rules (reference §2.3): synchronous validation with field paths, defaults from
+ * the image manifest, the state machine that lets one operation run at a time, and the start of the
+ * process that does the work. Every start is undone if the process cannot start.
+ */
+@Service
+public class DatabaseService {
+
+    public static final String CREATE_PROCESS = "create-database";
+    public static final String UPDATE_PROCESS = "update-database";
+    public static final String DELETE_PROCESS = "delete-database";
+    /** A monitor status older than this makes an available instance {@code unknown}. */
+    static final Duration STALE_STATUS = Duration.ofSeconds(30);
+
+    private final DatabaseStore store;
+    private final HostService hosts;
+    private final ClusterService cluster;
+    private final ImageManifest manifest;
+    private final OperationRunner runner;
+    private final SpecParser parser = new SpecParser();
+    private final SpecValidator validator = new SpecValidator();
+    private final SpecUpdateRules updateRules = new SpecUpdateRules();
+
+    public DatabaseService(DatabaseStore store, HostService hosts, ClusterService cluster, ImageManifest manifest,
+                           OperationRunner runner) {
+        this.store = store;
+        this.hosts = hosts;
+        this.cluster = cluster;
+        this.manifest = manifest;
+        this.runner = runner;
+    }
+
+    public record Started(Task task, DatabaseDetails database) {
+    }
+
+    public Started create(JsonNode body) {
+        CreateDatabaseRequest request = parsed(parser.parseCreate(body));
+        rejectIfAny(validator.validate(request));
+        String id = request.id().orElseGet(() -> UUID.randomUUID().toString());
+        DatabaseSpec spec = withDefaults(request.spec());
+        Instant now = Instant.now();
+        DatabaseRecord record = new DatabaseRecord(id, request.tenantId().orElse(null), DatabaseState.CREATING, now,
+                now, null);
+        if (!store.create(record, spec)) {
+            throw new DatabaseException(Kind.ALREADY_EXISTS, "a database already exists with the given ID");
+        }
+        Task task;
+        try {
+            task = runner.start(NewTask.forDatabase(id, "create"), CREATE_PROCESS, variables(id, "create", false, Set.of()));
+        } catch (RuntimeException e) {
+            store.deleteDatabase(id);
+            throw e;
+        }
+        return new Started(task, details(record, spec));
+    }
+
+    public Started update(String id, JsonNode body, boolean forceUpdate, List<String> removeHosts) {
+        UpdateDatabaseRequest request = parsed(parser.parseUpdate(body));
+        rejectIfAny(validator.validate(request));
+        DatabaseRecord old = store.record(id).orElseThrow(DatabaseException::notFound);
+        DatabaseSpec oldSpec = store.spec(id).orElseThrow(DatabaseException::notFound);
+        rejectIfAny(updateRules.check(old.tenantId(), oldSpec, request.tenantId(), request.spec()));
+        DatabaseSpec spec = withDefaults(updateRules.withOmittedValuesFrom(request.spec(), oldSpec));
+        Set<String> removed = new LinkedHashSet<>(removeHosts);
+        DatabaseRecord record = transition(id, DatabaseState.MODIFYING, spec, false);
+        Task task;
+        try {
+            task = runner.start(NewTask.forDatabase(id, "update"), UPDATE_PROCESS, variables(id, "update", forceUpdate, removed));
+        } catch (RuntimeException e) {
+            store.restore(old, oldSpec);
+            throw e;
+        }
+        return new Started(task, details(record, spec));
+    }
+
+    public Task delete(String id, boolean force) {
+        DatabaseRecord old = store.record(id).orElseThrow(DatabaseException::notFound);
+        transition(id, DatabaseState.DELETING, null, force);
+        try {
+            return runner.start(NewTask.forDatabase(id, "delete"), DELETE_PROCESS, variables(id, "delete", false, Set.of()));
+        } catch (RuntimeException e) {
+            store.setState(id, old.state(), old.errorOrNull());
+            throw e;
+        }
+    }
+
+    /**
+     * For remove-host: takes the host out of every database that uses it and starts their updates as
+     * children of the host's task. Databases whose state does not allow an update are skipped.
+     */
+    public List<Task> removeHostFromDatabases(String hostId, String parentTaskId) {
+        List<Task> tasks = new ArrayList<>();
+        for (DatabaseRecord record : store.records()) {
+            Optional<DatabaseSpec> spec = store.spec(record.id());
+            if (spec.isEmpty() || spec.get().nodes().stream().noneMatch(n -> n.hostIds().contains(hostId))) {
+                continue;
+            }
+            DatabaseSpec reduced = spec.get().withoutHosts(Set.of(hostId));
+            transition(record.id(), DatabaseState.MODIFYING, reduced, true);
+            tasks.add(runner.start(NewTask.forDatabase(record.id(), "update").withParent(parentTaskId),
+                    UPDATE_PROCESS, variables(record.id(), "update", false, Set.of(hostId))));
+        }
+        return tasks;
+    }
+
+    public DatabaseDetails get(String id) {
+        DatabaseRecord record = store.record(id).orElseThrow(DatabaseException::notFound);
+        return details(record, store.spec(id).orElse(null));
+    }
+
+    public List<DatabaseDetails> list() {
+        return store.records().stream().sorted((a, b) -> a.id().compareTo(b.id()))
+                .map(r -> details(r, null)).toList();
+    }
+
+    public boolean exists(String id) {
+        return store.record(id).isPresent();
+    }
+
+    // ---- helpers
+
+    private DatabaseRecord transition(String id, DatabaseState next, DatabaseSpec spec, boolean force) {
+        try {
+            return store.transition(id, s -> force || s.modifiable(), next, spec)
+                    .orElseThrow(DatabaseException::notFound);
+        } catch (StateConflictException e) {
+            throw new DatabaseException(e.concurrent() ? Kind.IN_PROGRESS : Kind.NOT_MODIFIABLE, e.getMessage());
+        }
+    }
+
+    private Map<String, Object> variables(String id, String operation, boolean forceUpdate, Set<String> removeHosts) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("databaseId", id);
+        vars.put("operation", operation);
+        vars.put("requestHost", cluster.hostId());
+        vars.put("forceUpdate", forceUpdate);
+        vars.put("removeHosts", String.join(",", removeHosts));
+        return vars;
+    }
+
+    /**
+     * Hosts must exist; the Postgres version defaults to the manifest's and every version must be one
+     * the manifest offers (pgEdge's PopulateSpecDefaults).
+     */
+    private DatabaseSpec withDefaults(DatabaseSpec spec) {
+        Set<String> known = hosts.list().stream().map(h -> h.record().id()).collect(Collectors.toSet());
+        Set<String> unknown = new TreeSet<>();
+        spec.nodes().forEach(n -> n.hostIds().stream().filter(h -> !known.contains(h)).forEach(unknown::add));
+        if (!unknown.isEmpty()) {
+            throw new DatabaseException(Kind.INVALID_INPUT, "got invalid host ids: " + String.join(", ", unknown));
+        }
+        DatabaseSpec defaulted = spec.postgresVersion().isPresent() ? spec
+                : spec.withPostgresVersion(manifest.defaultPostgresVersion());
+        List<String> problems = new ArrayList<>();
+        for (DatabaseNodeSpec node : defaulted.nodes()) {
+            String version = defaulted.effectivePostgresVersion(node).orElseThrow();
+            boolean explicitImage = node.orchestratorOpts().or(defaulted::orchestratorOpts)
+                    .flatMap(o -> o.swarm()).flatMap(s -> s.image()).isPresent();
+            if (!explicitImage && manifest.find(version).isEmpty()) {
+                problems.add("host " + node.hostIds().get(0) + " does not support version combination: postgres="
+                        + version + " (offered: " + String.join(", ", manifest.versions()) + ")");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new DatabaseException(Kind.INVALID_INPUT, String.join("\n", new LinkedHashSet<>(problems)));
+        }
+        return defaulted;
+    }
+
+    private static <T> T parsed(ParseResult<T> result) {
+        rejectIfAny(result.errors());
+        return result.value().orElseThrow(() -> new DatabaseException(Kind.INVALID_INPUT, "the request is invalid"));
+    }
+
+    private static void rejectIfAny(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw new DatabaseException(FieldError.anyNotSupported(errors) ? Kind.OPERATION_NOT_SUPPORTED
+                    : Kind.INVALID_INPUT, FieldError.joinMessages(errors));
+        }
+    }
+
+    DatabaseDetails details(DatabaseRecord record, DatabaseSpec spec) {
+        Map<String, HostRecord> hostRecords = hosts.list().stream()
+                .collect(Collectors.toMap(h -> h.record().id(), h -> h.record()));
+        Map<String, InstanceStatus> statuses = store.statuses(record.id());
+        Instant now = Instant.now();
+        List<DatabaseDetails.InstanceDetails> instances = store.instances(record.id()).values().stream()
+                .sorted((a, b) -> a.id().compareTo(b.id()))
+                .map(i -> {
+                    InstanceStatus status = statuses.get(i.id());
+                    HostRecord host = hostRecords.get(i.hostId());
+                    List<String> addresses = host == null ? List.of() : host.clientAddresses();
+                    return new DatabaseDetails.InstanceDetails(i, derivedState(i, status, now), status, addresses);
+                }).toList();
+        return new DatabaseDetails(record, spec, instances);
+    }
+
+    /** Reference §5.6: the stored state unless it is available; then the monitor decides. */
+    static InstanceState derivedState(InstanceRecord instance, InstanceStatus status, Instant now) {
+        if (instance.state() != InstanceState.AVAILABLE) {
+            return instance.state();
+        }
+        if (status == null || status.updatedAt().isBefore(now.minus(STALE_STATUS))) {
+            return InstanceState.UNKNOWN;
+        }
+        String state = status.patroniState().orElse("");
+        return switch (state) {
+            case "running", "streaming" -> InstanceState.AVAILABLE;
+            case "stopping", "stopped", "starting", "restarting", "initializing new cluster",
+                 "running custom bootstrap script", "creating replica" -> InstanceState.MODIFYING;
+            case "stop failed", "crashed", "start failed", "restart failed", "initdb failed",
+                 "custom bootstrap failed" -> InstanceState.DEGRADED;
+            default -> InstanceState.UNKNOWN;
+        };
+    }
+}

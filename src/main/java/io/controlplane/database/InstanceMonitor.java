@@ -1,0 +1,82 @@
+package io.controlplane.database;
+
+import io.controlplane.cluster.ClusterMembership;
+import io.controlplane.config.ControlPlaneConfig;
+import io.controlplane.database.operation.InstanceConfigs;
+import io.controlplane.patroni.MemberRole;
+import io.controlplane.patroni.MemberStatus;
+import io.controlplane.resource.InstanceSpec;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every 5 s, asks Patroni about each instance on this host and stores what it says at
+ * {@code /instance_statuses/<db>/<instance>}; the API derives instance states and roles from it.
+ */
+@Component
+public class InstanceMonitor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceMonitor.class);
+
+    private final ClusterMembership membership;
+    private final ControlPlaneConfig config;
+    private final DatabaseStore store;
+    private final InstanceConfigs configs;
+
+    public InstanceMonitor(ClusterMembership membership, ControlPlaneConfig config, DatabaseStore store,
+                           InstanceConfigs configs) {
+        this.membership = membership;
+        this.config = config;
+        this.store = store;
+        this.configs = configs;
+    }
+
+    @Scheduled(fixedDelay = 5000, initialDelay = 5000)
+    public void poll() {
+        if (!membership.isInitialized()) {
+            return;
+        }
+        try {
+            for (InstanceRecord instance : store.allInstances()) {
+                if (instance.hostId().equals(config.hostId()) && instance.patroniPort() > 0) {
+                    refresh(instance);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("instance monitor: {}", e.getMessage());
+        }
+    }
+
+    private void refresh(InstanceRecord instance) {
+        Optional<InstanceSpec> spec = store.instanceSpec(instance.databaseId(), instance.id())
+                .or(() -> store.planned(instance.databaseId(), instance.id()).filter(InstanceSpec::portsAllocated));
+        if (spec.isEmpty()) {
+            return;
+        }
+        InstanceStatus status;
+        try {
+            Optional<MemberStatus> member = configs.patroniClient(spec.get()).status();
+            status = member.map(m -> new InstanceStatus(m.state(), role(m.role()), m.pendingRestart(),
+                            version(m.serverVersion()), null, null, Instant.now()))
+                    .orElseGet(() -> new InstanceStatus(null, null, false, null, null,
+                            "Patroni does not answer on port " + spec.get().patroniPort(), Instant.now()));
+        } catch (RuntimeException e) {
+            status = new InstanceStatus(null, null, false, null, null, e.getMessage(), Instant.now());
+        }
+        store.putStatus(instance.databaseId(), instance.id(), status);
+    }
+
+    private static String role(MemberRole role) {
+        return role == MemberRole.UNKNOWN ? null : role.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** 150018 → "15.18". */
+    static String version(int serverVersion) {
+        return serverVersion <= 0 ? null : (serverVersion / 10000) + "." + (serverVersion % 10000);
+    }
+}

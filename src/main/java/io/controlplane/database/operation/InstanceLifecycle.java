@@ -1,0 +1,225 @@
+package io.controlplane.database.operation;
+
+import io.controlplane.cluster.ClusterService;
+import io.controlplane.common.PermanentException;
+import io.controlplane.common.TransientException;
+import io.controlplane.config.ControlPlaneConfig;
+import io.controlplane.database.DatabaseStore;
+import io.controlplane.database.InstanceRecord;
+import io.controlplane.database.InstanceState;
+import io.controlplane.etcd.admin.EtcdAdmin;
+import io.controlplane.orchestrator.Orchestrator;
+import io.controlplane.orchestrator.ServiceChange;
+import io.controlplane.orchestrator.ServiceSpec;
+import io.controlplane.patroni.PatroniClient;
+import io.controlplane.patroni.PatroniConfigGenerator;
+import io.controlplane.patroni.PatroniInstanceConfig;
+import io.controlplane.resource.InstanceIds;
+import io.controlplane.resource.InstanceSpec;
+import io.controlplane.resource.PortAllocator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+
+/**
+ * The steps that bring one instance up, change it or take it down, on the instance's host. Each one
+ * reads the instance's planned spec ({@code /plans/<db>/<instance>}) and checks what already exists.
+ */
+@Service
+public class InstanceLifecycle {
+
+    static final Duration READY_WAIT = Duration.ofSeconds(90);
+    static final Duration REMOVE_WAIT = Duration.ofSeconds(90);
+
+    private final DatabaseStore store;
+    private final ClusterService cluster;
+    private final ControlPlaneConfig config;
+    private final PortAllocator ports;
+    private final Orchestrator orchestrator;
+    private final InstanceConfigs configs;
+    private final PatroniConfigGenerator generator = new PatroniConfigGenerator();
+
+    public InstanceLifecycle(DatabaseStore store, ClusterService cluster, ControlPlaneConfig config, PortAllocator ports,
+                             Orchestrator orchestrator, InstanceConfigs configs) {
+        this.store = store;
+        this.cluster = cluster;
+        this.config = config;
+        this.ports = ports;
+        this.orchestrator = orchestrator;
+        this.configs = configs;
+    }
+
+    /** "Allocate ports": the instance's Postgres and Patroni ports on its host, stable across reruns. */
+    public InstanceSpec allocatePorts(String databaseId, String instanceId) {
+        InstanceSpec planned = planned(databaseId, instanceId);
+        int port = ports.allocate(planned.hostId(), instanceId + "/postgres", planned.port());
+        int patroniPort = ports.allocate(planned.hostId(), instanceId + "/patroni", planned.patroniPort());
+        if (port == patroniPort) {
+            throw new PermanentException("the Postgres and Patroni ports of " + instanceId + " are both " + port);
+        }
+        InstanceSpec resolved = planned.withPorts(port, patroniPort);
+        store.putPlanned(resolved);
+        store.updateInstance(databaseId, instanceId, r -> r.withPorts(port, patroniPort, Instant.now()));
+        return resolved;
+    }
+
+    /** "Create etcd credentials": user {@code instance-<id>} limited to the node's Patroni prefix. */
+    public void createEtcdCredentials(String databaseId, String instanceId) {
+        InstanceSpec planned = planned(databaseId, instanceId);
+        String password = store.instanceEtcdPassword(databaseId, instanceId);
+        try (EtcdAdmin admin = cluster.admin()) {
+            admin.addInstanceUser(instanceId, databaseId, planned.nodeName(), password);
+        }
+    }
+
+    /** "Write Patroni config and certificates". @return whether patroni.yaml changed */
+    public boolean writePatroniConfig(String databaseId, String instanceId) {
+        InstanceSpec planned = allocated(databaseId, instanceId);
+        InstanceFiles files = files(instanceId);
+        files.createDirectories();
+        if (!files.hasEtcdCertificate()) {
+            var ca = cluster.ca();
+            files.writeEtcdCertificates(ca.certificatePem(), ca.issueClient(EtcdAdmin.instanceUserName(instanceId)));
+        }
+        PatroniInstanceConfig patroni = configs.patroniConfig(planned);
+        boolean changed = files.writePatroniConfig(generator.render(patroni));
+        files.chownToPostgres();
+        return changed;
+    }
+
+    /** "Create Swarm service": creates {@code postgres-<instance_id>} or updates it when its spec changed. */
+    public ServiceChange createService(String databaseId, String instanceId) {
+        InstanceSpec planned = allocated(databaseId, instanceId);
+        ServiceSpec spec = configs.serviceSpec(planned, files(instanceId));
+        return orchestrator.ensureService(spec);
+    }
+
+    /**
+     * "Reload or restart Postgres": hands changed settings to Patroni. Patroni-controlled settings go to
+     * the cluster-wide configuration; the rest is reloaded from patroni.yaml; a setting that needs a
+     * restart gets one.
+     */
+    public String applyPatroniConfig(String databaseId, String instanceId) {
+        InstanceSpec planned = allocated(databaseId, instanceId);
+        PatroniClient patroni = patroni(planned);
+        var status = patroni.status()
+                .orElseThrow(() -> new TransientException("Patroni of " + instanceId + " does not answer yet"));
+        PatroniInstanceConfig cfg = configs.patroniConfig(planned);
+        patroni.patchConfig(Map.of("postgresql", Map.of("parameters", generator.dcsParameters(cfg))));
+        patroni.reload();
+        boolean pending = waitForPendingRestart(patroni);
+        if (pending) {
+            patroni.restart();
+            return "restarted Postgres to apply settings that need a restart";
+        }
+        return "reloaded the configuration (state " + status.state() + ")";
+    }
+
+    /**
+     * "Wait for instance ready": Patroni runs the instance; a primary accepts writes, a replica streams
+     * from its primary. Then the instance's spec is stored as applied and the instance is available.
+     */
+    public String waitReady(String databaseId, String instanceId) {
+        InstanceSpec planned = allocated(databaseId, instanceId);
+        Instant deadline = Instant.now().plus(READY_WAIT);
+        String last = "no answer from Patroni";
+        while (Instant.now().isBefore(deadline)) {
+            last = configs.readiness(planned);
+            if (last.isEmpty()) {
+                store.putInstanceSpec(planned);
+                store.updateInstance(databaseId, instanceId,
+                        r -> r.withPorts(planned.port(), planned.patroniPort(), Instant.now())
+                                .withState(InstanceState.AVAILABLE, null, Instant.now()));
+                return "instance " + instanceId + " is ready on port " + planned.port();
+            }
+            sleep(Duration.ofSeconds(1));
+        }
+        var service = orchestrator.serviceStatus(InstanceIds.serviceName(instanceId));
+        String orchestratorView = service.map(s -> "; service task " + s.taskState() + s.message().map(m -> " (" + m + ")").orElse(""))
+                .orElse("; the service does not exist");
+        throw new TransientException("instance " + instanceId + " is not ready yet: " + last + orchestratorView);
+    }
+
+    /** "Remove Swarm service": gone with its container; nothing to do is fine. */
+    public boolean removeService(String databaseId, String instanceId) {
+        return orchestrator.removeService(InstanceIds.serviceName(instanceId), REMOVE_WAIT);
+    }
+
+    /**
+     * "Remove instance files and credentials": the instance directory (only on its own host; a removed
+     * host's files stay), its etcd user, its ports, its Patroni member key and its records.
+     */
+    public String removeInstanceData(String databaseId, String instanceId, boolean nodeRemoved) {
+        InstanceRecord record = store.instance(databaseId, instanceId).orElse(null);
+        String hostId = record != null ? record.hostId()
+                : store.planned(databaseId, instanceId).map(InstanceSpec::hostId).orElse(config.hostId());
+        String nodeName = record != null ? record.nodeName()
+                : store.planned(databaseId, instanceId).map(InstanceSpec::nodeName).orElse(null);
+        boolean local = hostId.equals(config.hostId());
+        if (local) {
+            files(instanceId).deleteAll();
+        }
+        try (EtcdAdmin admin = cluster.admin()) {
+            admin.removeInstanceUser(instanceId);
+        }
+        ports.release(hostId, instanceId + "/postgres");
+        ports.release(hostId, instanceId + "/patroni");
+        if (nodeName != null) {
+            String scope = EtcdAdmin.patroniPrefix(databaseId, nodeName);
+            cluster.deleteOutsideKeyRoot(nodeRemoved ? scope : scope + "members/" + instanceId);
+        }
+        store.deleteInstance(databaseId, instanceId);
+        return local ? "removed files, credentials and ports of " + instanceId
+                : "removed credentials and ports of " + instanceId + "; its files stay on host " + hostId;
+    }
+
+    /** The node of an instance, from its record or its planned spec. */
+    public java.util.Optional<String> nodeOf(String databaseId, String instanceId) {
+        return store.instance(databaseId, instanceId).map(InstanceRecord::nodeName)
+                .or(() -> store.planned(databaseId, instanceId).map(InstanceSpec::nodeName));
+    }
+
+    private boolean waitForPendingRestart(PatroniClient patroni) {
+        // Patroni applies a reload on its next loop; pending_restart shows up after that
+        for (int i = 0; i < 15; i++) {
+            sleep(Duration.ofSeconds(1));
+            var status = patroni.status();
+            if (status.isPresent() && status.get().pendingRestart()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private PatroniClient patroni(InstanceSpec spec) {
+        return configs.patroniClient(spec);
+    }
+
+    private InstanceSpec planned(String databaseId, String instanceId) {
+        return store.planned(databaseId, instanceId).orElseThrow(() -> new PermanentException(
+                "instance " + instanceId + " has no planned spec; run the operation again"));
+    }
+
+    private InstanceSpec allocated(String databaseId, String instanceId) {
+        InstanceSpec spec = planned(databaseId, instanceId);
+        if (!spec.portsAllocated()) {
+            throw new PermanentException("instance " + instanceId + " has no ports yet; \"Allocate ports\" must run first");
+        }
+        return spec;
+    }
+
+    InstanceFiles files(String instanceId) {
+        return new InstanceFiles(config.dataDir(), instanceId);
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientException("interrupted while waiting");
+        }
+    }
+
+}

@@ -1,0 +1,93 @@
+package io.controlplane.resource;
+
+import io.controlplane.database.spec.ConfValue;
+import io.controlplane.database.spec.DatabaseNodeSpec;
+import io.controlplane.database.spec.DatabaseSpec;
+import io.controlplane.database.spec.ExtraVolume;
+import io.controlplane.database.spec.OrchestratorOpts;
+import io.controlplane.database.spec.SwarmOpts;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The instances a spec asks for, one per (node, host), with node-level values over database-level
+ * ones (reference §3.8). Pure: same spec, same result; ports not fixed by the spec are 0 here and
+ * allocated when the instance is applied.
+ */
+public final class DesiredState {
+
+    private DesiredState() {
+    }
+
+    /**
+     * @param spec   a validated spec whose postgres_version has been defaulted
+     * @param images the image of a Postgres version, from the image manifest
+     */
+    public static List<InstanceSpec> instances(String databaseId, Optional<String> tenantId, DatabaseSpec spec,
+                                               Function<String, String> images) {
+        List<InstanceSpec> result = new ArrayList<>();
+        for (DatabaseNodeSpec node : spec.nodes()) {
+            String version = spec.effectivePostgresVersion(node)
+                    .orElseThrow(() -> new IllegalArgumentException("postgres_version must be defaulted before planning"));
+            Optional<SwarmOpts> swarm = node.orchestratorOpts().or(spec::orchestratorOpts).flatMap(OrchestratorOpts::swarm);
+            String image = swarm.flatMap(SwarmOpts::image).orElseGet(() -> images.apply(version));
+            Map<String, String> labels = swarm.map(SwarmOpts::extraLabels).orElse(Map.of());
+            List<ExtraVolume> volumes = swarm.map(SwarmOpts::extraVolumes).orElse(List.of());
+            int port = fixedPort(spec.effectivePort(node));
+            int patroniPort = fixedPort(spec.effectivePatroniPort(node));
+            for (int i = 0; i < node.hostIds().size(); i++) {
+                String hostId = node.hostIds().get(i);
+                result.add(new InstanceSpec(
+                        InstanceIds.instanceId(databaseId, node.name(), hostId),
+                        databaseId,
+                        tenantId.orElse(null),
+                        spec.databaseName(),
+                        node.name(),
+                        ordinal(node.name()),
+                        hostId,
+                        i == 0,
+                        version,
+                        image,
+                        port,
+                        patroniPort,
+                        node.memory().or(spec::memory).orElse(null),
+                        node.cpus().or(spec::cpus).orElse(null),
+                        conf(spec.postgresqlConf(), node.postgresqlConf()),
+                        concat(node.pgHbaConf(), spec.pgHbaConf()),
+                        concat(node.pgIdentConf(), spec.pgIdentConf()),
+                        labels,
+                        volumes,
+                        spec.nodes().size(),
+                        node.hostIds().size()));
+            }
+        }
+        return result;
+    }
+
+    /** Node names are {@code n<digits>}; the digits are the node's ordinal. */
+    static int ordinal(String nodeName) {
+        return Integer.parseInt(nodeName.substring(1));
+    }
+
+    private static int fixedPort(Optional<Integer> port) {
+        return port.filter(p -> p > 0).orElse(0);
+    }
+
+    private static Map<String, String> conf(Map<String, ConfValue> database, Map<String, ConfValue> node) {
+        Map<String, String> merged = new TreeMap<>();
+        database.forEach((k, v) -> merged.put(k, v.asSetting()));
+        node.forEach((k, v) -> merged.put(k, v.asSetting()));
+        return new LinkedHashMap<>(merged);
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+}
