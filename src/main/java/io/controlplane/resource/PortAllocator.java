@@ -103,7 +103,11 @@ public class PortAllocator {
                 return;
             }
             try {
-                etcd.compareAndPut(key, write(ports), current.get().modRevision());
+                if (ports.isEmpty()) {
+                    etcd.compareAndDelete(key, current.get().modRevision());
+                } else {
+                    etcd.compareAndPut(key, write(ports), current.get().modRevision());
+                }
                 return;
             } catch (EtcdConflictException e) {
                 // read again

@@ -103,17 +103,21 @@ public class InstanceLifecycle {
     public String applyPatroniConfig(String databaseId, String instanceId) {
         InstanceSpec planned = allocated(databaseId, instanceId);
         PatroniClient patroni = patroni(planned);
-        var status = patroni.status()
-                .orElseThrow(() -> new TransientException("Patroni of " + instanceId + " does not answer yet"));
+        patroni.status().orElseThrow(() -> new TransientException("Patroni of " + instanceId + " does not answer yet"));
         PatroniInstanceConfig cfg = configs.patroniConfig(planned);
         patroni.patchConfig(Map.of("postgresql", Map.of("parameters", generator.dcsParameters(cfg))));
-        patroni.reload();
-        boolean pending = waitForPendingRestart(patroni);
-        if (pending) {
+        // Patroni applies a reload on its next loop, so a restart can come before the new file is read;
+        // reload and look again until nothing is pending
+        int restarts = 0;
+        for (int round = 0; round < 5; round++) {
+            patroni.reload();
+            if (!waitForPendingRestart(patroni)) {
+                return restarts == 0 ? "reloaded the configuration" : "restarted Postgres to apply settings that need a restart";
+            }
             patroni.restart();
-            return "restarted Postgres to apply settings that need a restart";
+            restarts++;
         }
-        return "reloaded the configuration (state " + status.state() + ")";
+        throw new TransientException("Postgres of " + instanceId + " still has settings pending a restart");
     }
 
     /**
@@ -125,7 +129,11 @@ public class InstanceLifecycle {
         Instant deadline = Instant.now().plus(READY_WAIT);
         String last = "no answer from Patroni";
         while (Instant.now().isBefore(deadline)) {
-            last = configs.readiness(planned);
+            try {
+                last = configs.readiness(planned);
+            } catch (TransientException e) {
+                last = e.getMessage();
+            }
             if (last.isEmpty()) {
                 store.putInstanceSpec(planned);
                 store.updateInstance(databaseId, instanceId,
@@ -182,7 +190,7 @@ public class InstanceLifecycle {
 
     private boolean waitForPendingRestart(PatroniClient patroni) {
         // Patroni applies a reload on its next loop; pending_restart shows up after that
-        for (int i = 0; i < 15; i++) {
+        for (int i = 0; i < 6; i++) {
             sleep(Duration.ofSeconds(1));
             var status = patroni.status();
             if (status.isPresent() && status.get().pendingRestart()) {
