@@ -1,5 +1,7 @@
 package io.controlplane.api;
 
+import io.controlplane.database.DatabaseService;
+
 import io.controlplane.cluster.ClusterException;
 import io.controlplane.cluster.ClusterMembership;
 import io.controlplane.cluster.ClusterService;
@@ -37,9 +39,12 @@ class ClusterController {
     private final HostService hosts;
     private final ClusterMembership membership;
     private final OperationRunner runner;
+    private final DatabaseService databases;
     private final JoinClient joinClient = new JoinClient();
 
-    ClusterController(ClusterService cluster, HostService hosts, ClusterMembership membership, OperationRunner runner) {
+    ClusterController(ClusterService cluster, HostService hosts, ClusterMembership membership, OperationRunner runner,
+                      DatabaseService databases) {
+        this.databases = databases;
         this.cluster = cluster;
         this.hosts = hosts;
         this.membership = membership;
@@ -148,9 +153,13 @@ class ClusterController {
                               @RequestParam(required = false, defaultValue = "false") boolean force) {
         identifier(hostId);
         hosts.checkRemovable(hostId, force);
+        List<String> databaseIds = databases.databasesUsingHost(hostId);
         Task task = runner.start(NewTask.forHost(hostId, "remove_host"), "remove-host",
-                Map.of("hostId", hostId, "force", force, "requestHost", cluster.hostId()));
-        return new RemoveHostJson(TaskView.of(task), List.of());
+                Map.of("hostId", hostId, "force", force, "requestHost", cluster.hostId(),
+                        "databaseIds", String.join(",", databaseIds)));
+        List<TaskView.TaskJson> updates = databaseIds.stream()
+                .map(db -> TaskView.of(databases.removeHostFromDatabase(db, hostId, task.getTaskId()))).toList();
+        return new RemoveHostJson(TaskView.of(task), updates);
     }
 
     @ExceptionHandler(ClusterException.class)

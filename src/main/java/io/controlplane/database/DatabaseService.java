@@ -118,23 +118,32 @@ public class DatabaseService {
         }
     }
 
-    /**
-     * For remove-host: takes the host out of every database that uses it and starts their updates as
-     * children of the host's task. Databases whose state does not allow an update are skipped.
-     */
-    public List<Task> removeHostFromDatabases(String hostId, String parentTaskId) {
-        List<Task> tasks = new ArrayList<>();
+    /** Ids of the databases whose spec uses a host, for remove-host. */
+    public List<String> databasesUsingHost(String hostId) {
+        List<String> ids = new ArrayList<>();
         for (DatabaseRecord record : store.records()) {
-            Optional<DatabaseSpec> spec = store.spec(record.id());
-            if (spec.isEmpty() || spec.get().nodes().stream().noneMatch(n -> n.hostIds().contains(hostId))) {
-                continue;
-            }
-            DatabaseSpec reduced = spec.get().withoutHosts(Set.of(hostId));
-            transition(record.id(), DatabaseState.MODIFYING, reduced, true);
-            tasks.add(runner.start(NewTask.forDatabase(record.id(), "update").withParent(parentTaskId),
-                    UPDATE_PROCESS, variables(record.id(), "update", false, Set.of(hostId))));
+            store.spec(record.id()).filter(s -> s.nodes().stream().anyMatch(n -> n.hostIds().contains(hostId)))
+                    .ifPresent(s -> ids.add(record.id()));
         }
-        return tasks;
+        ids.sort(String::compareTo);
+        return ids;
+    }
+
+    /**
+     * For remove-host (reference §2.3): takes the host out of the database's spec (nodes left without a
+     * host are dropped) and starts its update as a child of the host's task, whatever its state.
+     */
+    public Task removeHostFromDatabase(String databaseId, String hostId, String parentTaskId) {
+        DatabaseRecord old = store.record(databaseId).orElseThrow(DatabaseException::notFound);
+        DatabaseSpec oldSpec = store.spec(databaseId).orElseThrow(DatabaseException::notFound);
+        transition(databaseId, DatabaseState.MODIFYING, oldSpec.withoutHosts(Set.of(hostId)), true);
+        try {
+            return runner.start(NewTask.forDatabase(databaseId, "update").withParent(parentTaskId), UPDATE_PROCESS,
+                    variables(databaseId, "update", false, Set.of(hostId)));
+        } catch (RuntimeException e) {
+            store.restore(old, oldSpec);
+            throw e;
+        }
     }
 
     public DatabaseDetails get(String id) {
