@@ -8,14 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/prereqs.sh
 source scripts/lib/prereqs.sh
-# shellcheck source=lib/java.sh
-source scripts/lib/java.sh
 
-cp_require_root
-cp_ensure_java
-cp_ensure_etcd
-cp_ensure_docker
-bash swarm/image/build.sh
+cp_ensure_runtime
 
 echo "building the server (mvn package)..."
 mvn -q -B -DskipTests package

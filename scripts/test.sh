@@ -6,14 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/prereqs.sh
 source scripts/lib/prereqs.sh
-# shellcheck source=lib/java.sh
-source scripts/lib/java.sh
 
-cp_require_root
-cp_ensure_java
-cp_ensure_etcd
+cp_ensure_runtime
 cp_ensure_postgres
-cp_ensure_docker
-bash swarm/image/build.sh
 
 mvn -B -ntp verify "$@"

@@ -204,3 +204,15 @@ cp_ensure_debootstrap() {
   fi
   cp_apt_install debootstrap debian-archive-keyring
 }
+
+# Everything a control plane host needs to run databases: root, Java, etcd, Docker in Swarm mode and
+# the Postgres image (rebuilt only when its recipe changed). Used by scripts/run.sh and scripts/test.sh.
+cp_ensure_runtime() {
+  # shellcheck source=java.sh
+  source "$(dirname "${BASH_SOURCE[0]}")/java.sh"
+  cp_require_root
+  cp_ensure_java
+  cp_ensure_etcd
+  cp_ensure_docker
+  bash "$(dirname "${BASH_SOURCE[0]}")/../../swarm/image/build.sh"
+}
