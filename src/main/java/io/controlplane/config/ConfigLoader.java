@@ -135,7 +135,7 @@ public final class ConfigLoader {
             throw new ConfigException("config_path: cannot read " + path + ": " + e.getMessage());
         }
         Map<String, Value> out = new LinkedHashMap<>();
-        flatten(nested, path.toString()).forEach((k, v) -> {
+        flatten(nested).forEach((k, v) -> {
             if (Settings.find(k).isEmpty()) {
                 throw new ConfigException(k + ": unknown key in config file " + path);
             }
@@ -161,7 +161,7 @@ public final class ConfigLoader {
     }
 
     /** Turns nested JSON objects into dotted keys; arrays and scalars are leaves. */
-    static Map<String, Object> flatten(Map<String, Object> nested, String source) {
+    static Map<String, Object> flatten(Map<String, Object> nested) {
         Map<String, Object> out = new LinkedHashMap<>();
         flattenInto("", nested, out);
         return out;

@@ -32,7 +32,7 @@ public final class GeneratedConfig {
         }
         try {
             Map<String, Object> nested = JSON.readValue(file.toFile(), new TypeReference<>() { });
-            return ConfigLoader.flatten(nested, file.toString());
+            return ConfigLoader.flatten(nested);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read generated config: " + e.getMessage());
         }
