@@ -40,11 +40,13 @@ class ClusterController {
     private final ClusterMembership membership;
     private final OperationRunner runner;
     private final DatabaseService databases;
+    private final io.controlplane.orchestrator.ImageManifest manifest;
     private final JoinClient joinClient = new JoinClient();
 
     ClusterController(ClusterService cluster, HostService hosts, ClusterMembership membership, OperationRunner runner,
-                      DatabaseService databases) {
+                      DatabaseService databases, io.controlplane.orchestrator.ImageManifest manifest) {
         this.databases = databases;
+        this.manifest = manifest;
         this.cluster = cluster;
         this.hosts = hosts;
         this.membership = membership;
@@ -64,7 +66,12 @@ class ClusterController {
     }
 
     record HostJson(String id, String orchestrator, String dataDir, List<String> peerAddresses,
-                    List<String> clientAddresses, Integer cpus, String memory, String etcdMode, HostStatusJson status) {
+                    List<String> clientAddresses, Integer cpus, String memory, String etcdMode,
+                    VersionJson defaultPgedgeVersion, List<VersionJson> supportedPgedgeVersions, HostStatusJson status) {
+    }
+
+    /** pgEdge's name; our images carry no Spock, so spock_version stays empty. */
+    record VersionJson(String postgresVersion, String spockVersion) {
     }
 
     record HostStatusJson(String state, String updatedAt, Map<String, ComponentJson> components) {
@@ -127,14 +134,14 @@ class ClusterController {
     @Operation(operationId = "get-cluster", summary = "The cluster and its hosts")
     ClusterJson getCluster() {
         return new ClusterJson(cluster.clusterId(), Map.of("state", "available"),
-                hosts.list().stream().map(ClusterController::host).toList());
+                hosts.list().stream().map(this::host).toList());
     }
 
     @GetMapping("/v1/hosts")
     @Tag(name = "Host")
     @Operation(operationId = "list-hosts", summary = "List the hosts of the cluster with their health")
     HostListJson listHosts() {
-        return new HostListJson(hosts.list().stream().map(ClusterController::host).toList());
+        return new HostListJson(hosts.list().stream().map(this::host).toList());
     }
 
     @GetMapping("/v1/hosts/{host_id}")
@@ -142,7 +149,7 @@ class ClusterController {
     @Operation(operationId = "get-host", summary = "Get a host with its health")
     HostJson getHost(@PathVariable("host_id") String hostId) {
         identifier(hostId);
-        return hosts.find(hostId).map(ClusterController::host)
+        return hosts.find(hostId).map(this::host)
                 .orElseThrow(() -> ApiException.notFound("host not found"));
     }
 
@@ -176,12 +183,14 @@ class ClusterController {
         return ResponseEntity.status(api.status()).body(api.body());
     }
 
-    private static HostJson host(HostService.HostView v) {
+    private HostJson host(HostService.HostView v) {
         Map<String, ComponentJson> components = new java.util.TreeMap<>();
         v.components().forEach((k, c) -> components.put(k, new ComponentJson(c.healthy(), c.error())));
         return new HostJson(v.record().id(), v.record().orchestrator(), v.record().dataDir(),
                 v.record().peerAddresses(), v.record().clientAddresses(), v.record().cpus(),
                 humanBytes(v.record().memoryBytes()), v.record().etcdMode(),
+                new VersionJson(manifest.defaultPostgresVersion(), null),
+                manifest.versions().stream().map(version -> new VersionJson(version, null)).toList(),
                 new HostStatusJson(v.state(), v.statusUpdatedAt(), components));
     }
 
