@@ -211,8 +211,21 @@ public class DatabaseStore {
         return result;
     }
 
+    /**
+     * Stores a monitor status only while the instance record exists and has not changed since it was
+     * read, so a status written during a delete can never outlive the instance.
+     */
     public void putStatus(String db, String iid, InstanceStatus status) {
-        etcd().put(statusKey(db, iid), write(status));
+        Optional<VersionedValue> instance = etcd().get(instanceKey(db, iid));
+        if (instance.isEmpty()) {
+            return;
+        }
+        try {
+            etcd().transaction().requireModRevision(instanceKey(db, iid), instance.get().modRevision())
+                    .put(statusKey(db, iid), write(status)).commit();
+        } catch (EtcdConflictException e) {
+            // the instance changed meanwhile; the next round writes a fresh status
+        }
     }
 
     /** Forgets an instance: spec, record, status, secret and plan. */
