@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes processes/{create,update,delete}-database.bpmn with diagram layout.
+"""Writes processes/{create,update,delete}-database.bpmn with diagram layout, and the Camunda Modeler
+element templates of every step handler (processes/element-templates/control-plane-steps.json).
 
 The BPMN files are the source of truth and ops engineers edit them in Camunda Modeler; this script
 only produced their first version (and can rebuild them when the step list changes). Run it from the
@@ -25,6 +26,17 @@ STEPS = {  # handler: (name, retries, backoff seconds)
     "markDatabaseAvailable": ("Mark database available", 5, 2),
     "deleteDatabaseRecords": ("Delete database records", 5, 2),
 }
+
+# steps of processes that this script does not write, for the element templates only
+OTHER_STEPS = {
+    "waitForDatabaseUpdates": ("Wait for database updates", 60, 10, REQUEST),
+    "removeEtcdMember": ("Remove etcd member", 5, 2, REQUEST),
+    "removeHostCredentials": ("Remove etcd credentials", 5, 2, REQUEST),
+    "removeHostRecord": ("Remove host record", 5, 2, REQUEST),
+}
+DEFAULT_HOST = {"allocatePorts": INSTANCE, "createEtcdCredentials": INSTANCE, "writePatroniConfig": INSTANCE,
+                "createSwarmService": INSTANCE, "applyPatroniConfig": INSTANCE, "waitForInstance": INSTANCE,
+                "removeSwarmService": INSTANCE, "removeInstanceData": INSTANCE, "createDatabaseObjects": NODE}
 
 CREATE_INSTANCE = ["allocatePorts", "createEtcdCredentials", "writePatroniConfig", "createSwarmService",
                    "waitForInstance"]
@@ -215,6 +227,41 @@ def write(key, name, doc, elements):
         f.write("\n".join(out) + "\n")
 
 
+def element_templates():
+    """One template per handler: an external task whose topic is <handler>@<host expression>."""
+    import json
+    import os
+    steps = {h: (n, r, b, DEFAULT_HOST.get(h, REQUEST)) for h, (n, r, b) in STEPS.items()}
+    steps.update(OTHER_STEPS)
+    templates = []
+    for handler, (name, retries, backoff, host) in steps.items():
+        templates.append({
+            "$schema": "https://unpkg.com/@camunda/element-templates-json-schema/resources/schema.json",
+            "name": name,
+            "id": f"io.controlplane.{handler}",
+            "description": f"Control Plane step handler '{handler}'. Keep the part before '@' in the topic.",
+            "appliesTo": ["bpmn:ServiceTask"],
+            "properties": [
+                {"type": "Hidden", "value": "external", "binding": {"type": "property", "name": "camunda:type"}},
+                {"label": "Topic (handler@host)", "type": "String", "value": f"{handler}@{host}",
+                 "description": "The host expression after '@' says which host's worker runs the step.",
+                 "binding": {"type": "property", "name": "camunda:topic"},
+                 "constraints": {"notEmpty": True, "pattern": {"value": f"^{handler}@.+$",
+                                                               "message": f"must start with {handler}@"}}},
+                {"label": "Retries on transient failure", "type": "String", "value": str(retries),
+                 "binding": {"type": "camunda:property", "name": "retries"}},
+                {"label": "First retry backoff (seconds, doubling, max 60)", "type": "String", "value": str(backoff),
+                 "binding": {"type": "camunda:property", "name": "retry_backoff_seconds"}},
+            ],
+        })
+    os.makedirs("processes/element-templates", exist_ok=True)
+    with open("processes/element-templates/control-plane-steps.json", "w") as f:
+        json.dump(templates, f, indent=2)
+        f.write("\n")
+    print("wrote processes/element-templates/control-plane-steps.json")
+
+
 for key, (name, doc, elements) in PROCESSES.items():
     write(key, name, doc, elements)
     print(f"wrote processes/{key}.bpmn")
+element_templates()

@@ -13,6 +13,11 @@ import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaExecutionListener;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -55,5 +60,19 @@ class ProcessModelConventionsTest {
                     .anyMatch(l -> "end".equals(l.getCamundaEvent())
                             && "${operationListener}".equals(l.getCamundaDelegateExpression()));
         }
+    }
+
+    @Test
+    void everyStepHandlerOfTheProductHasAModelerTemplateAndEveryTemplateAHandler() throws IOException {
+        JsonNode templates = new ObjectMapper().readTree(
+                Path.of("processes/element-templates/control-plane-steps.json").toFile());
+        Set<String> templated = new TreeSet<>();
+        templates.forEach(t -> templated.add(t.path("id").asText().replace("io.controlplane.", "")));
+        Set<String> handlers = new TreeSet<>();
+        TestServer.get().beansOf(StepHandler.class).stream()
+                .filter(h -> h.getClass().getPackageName().equals("io.controlplane.delegates"))
+                .forEach(h -> handlers.add(h.name()));
+        assertThat(handlers).isNotEmpty();
+        assertThat(templated).isEqualTo(handlers);
     }
 }

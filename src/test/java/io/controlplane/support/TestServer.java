@@ -57,6 +57,10 @@ public final class TestServer {
         return context.getBean(type);
     }
 
+    public <T> java.util.Collection<T> beansOf(Class<T> type) {
+        return context.getBeansOfType(type).values();
+    }
+
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
