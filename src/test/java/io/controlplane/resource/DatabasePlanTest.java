@@ -115,6 +115,21 @@ class DatabasePlanTest {
     }
 
     @Test
+    void nodeWhoseHostsAreAllReplacedIsBootstrappedAgainOnItsNewFirstHost() {
+        // nothing of the old Patroni cluster survives: the new first host bootstraps it, and the old
+        // cluster's keys go with the removed instances so that bootstrap can happen
+        DatabasePlan plan = DatabasePlan.between(stored(ONE_NODE_TWO_HOSTS), desired("""
+                {"database_name":"app","postgres_version":"17.6","nodes":[{"name":"n1","host_ids":["h3","h4"]}]}"""),
+                Set.of(id("n1", "h1")), false);
+
+        assertThat(ids(plan.createPrimaries())).containsExactly(id("n1", "h3"));
+        assertThat(ids(plan.createReplicas())).containsExactly(id("n1", "h4"));
+        assertThat(ids(plan.remove())).containsExactlyInAnyOrder(id("n1", "h1"), id("n1", "h2"));
+        assertThat(plan.removedNodes()).containsExactly("n1");
+        assertThat(plan.nodes()).containsExactly("n1");
+    }
+
+    @Test
     void portsLeftToAllocationKeepTheCurrentPorts() {
         Map<String, InstanceSpec> current = stored(ONE_NODE_TWO_HOSTS);
         DatabasePlan plan = DatabasePlan.between(current, desired(ONE_NODE_TWO_HOSTS), Set.of(), true);
