@@ -12,12 +12,14 @@ import java.util.stream.Collectors;
  * What an operation has to do to take the stored instances to the desired ones. Pure.
  *
  * <ul>
- *   <li>{@code createPrimaries}: the first host of every node that has no instance yet;</li>
+ *   <li>{@code createPrimaries}: the first host of every node none of whose instances stays (a new
+ *       node, or one whose hosts were all replaced);</li>
  *   <li>{@code createReplicas}: every other new instance, created once the primaries run;</li>
  *   <li>{@code update}: existing instances whose spec changed (all of them with force), replicas
  *       before primaries so a node keeps a primary as long as possible (a rolling update);</li>
- *   <li>{@code remove}: stored instances the spec no longer has; {@code removedNodes}: nodes left
- *       with no instance, whose Patroni keys go too.</li>
+ *   <li>{@code remove}: stored instances the spec no longer has; {@code removedNodes}: nodes none of
+ *       whose stored instances stays, whose Patroni keys go too (even when the node comes back on
+ *       new hosts: its new primary bootstraps a new Patroni cluster).</li>
  * </ul>
  * Desired instances whose ports are left to allocation keep the ports they already have.
  */
@@ -48,8 +50,10 @@ public record DatabasePlan(
      */
     public static DatabasePlan between(Map<String, InstanceSpec> current, List<InstanceSpec> desired,
                                        Set<String> currentPrimaries, boolean forceUpdate) {
-        Set<String> existingNodes = current.values().stream().map(InstanceSpec::nodeName)
-                .collect(Collectors.toSet());
+        Set<String> wanted = desired.stream().map(InstanceSpec::instanceId).collect(Collectors.toSet());
+        // a node's Patroni cluster lives on as long as one of its instances stays; else it starts anew
+        Set<String> survivingNodes = current.values().stream().filter(i -> wanted.contains(i.instanceId()))
+                .map(InstanceSpec::nodeName).collect(Collectors.toSet());
         List<InstanceSpec> createPrimaries = new ArrayList<>();
         List<InstanceSpec> createReplicas = new ArrayList<>();
         List<InstanceSpec> updateReplicas = new ArrayList<>();
@@ -60,7 +64,7 @@ public record DatabasePlan(
             nodes.add(want.nodeName());
             InstanceSpec have = current.get(want.instanceId());
             if (have == null) {
-                boolean bootstrapsNode = want.intendedPrimary() && !existingNodes.contains(want.nodeName());
+                boolean bootstrapsNode = want.intendedPrimary() && !survivingNodes.contains(want.nodeName());
                 (bootstrapsNode ? createPrimaries : createReplicas).add(want);
                 continue;
             }
@@ -71,11 +75,10 @@ public record DatabasePlan(
                 unchanged.add(have);
             }
         }
-        Set<String> wanted = desired.stream().map(InstanceSpec::instanceId).collect(Collectors.toSet());
         List<InstanceSpec> remove = current.values().stream().filter(i -> !wanted.contains(i.instanceId()))
                 .sorted((a, b) -> a.instanceId().compareTo(b.instanceId())).toList();
-        List<String> removedNodes = remove.stream().map(InstanceSpec::nodeName).filter(n -> !nodes.contains(n))
-                .distinct().toList();
+        List<String> removedNodes = remove.stream().map(InstanceSpec::nodeName)
+                .filter(n -> !survivingNodes.contains(n)).distinct().toList();
         List<InstanceSpec> update = new ArrayList<>(updateReplicas);
         update.addAll(updatePrimaries);
         return new DatabasePlan(createPrimaries, createReplicas, update, unchanged, remove, List.copyOf(nodes),

@@ -47,6 +47,16 @@ public final class Http {
         return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
     }
 
+    /** Any method, any content type, any body (null: none): for requests a well-behaved client never sends. */
+    public static Response raw(String method, String url, String contentType, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        return send(builder);
+    }
+
     private static Response send(HttpRequest.Builder builder) {
         try {
             HttpResponse<String> r = CLIENT.send(builder.timeout(Duration.ofSeconds(60)).build(),

@@ -1,6 +1,7 @@
 package io.controlplane.support;
 
 import io.controlplane.ControlPlaneApplication;
+import io.controlplane.cluster.ClusterService;
 import io.controlplane.config.ConfigLoader;
 import io.controlplane.config.ControlPlaneConfig;
 import java.io.IOException;
@@ -10,14 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * One real server per test JVM (in process, H2 file engine database under a temp data dir, random port
- * on 127.0.0.1), shared by the integration tests so the engine starts once.
+ * on 127.0.0.1), shared by the integration tests so the engine starts once. It is initialized as a
+ * cluster of one host, {@value #HOST_ID}, with a real embedded etcd.
  */
 public final class TestServer {
+
+    public static final String HOST_ID = "test-host";
 
     private static TestServer instance;
 
@@ -38,12 +43,14 @@ public final class TestServer {
                 int port = freePort();
                 ControlPlaneConfig config = ConfigLoader.load(new String[0], Map.of(
                         "CONTROL_PLANE_DATA_DIR", dir.toString(),
-                        "CONTROL_PLANE_HOST_ID", "test-host",
+                        "CONTROL_PLANE_HOST_ID", HOST_ID,
                         "CONTROL_PLANE_HTTP__PORT", String.valueOf(port),
                         "CONTROL_PLANE_HTTP__BIND_ADDR", "127.0.0.1",
                         "CONTROL_PLANE_PEER_ADDRESSES", "127.0.0.1",
                         "CONTROL_PLANE_LOGGING__PRETTY", "true")).config();
                 ConfigurableApplicationContext ctx = ControlPlaneApplication.run(config);
+                // a cluster of one host with its embedded etcd, so tests can use the cluster store
+                ctx.getBean(ClusterService.class).init(Optional.empty());
                 instance = new TestServer(dir, port, ctx);
                 Runtime.getRuntime().addShutdownHook(new Thread(instance::shutdown));
             } catch (IOException e) {

@@ -134,7 +134,9 @@ public class DatabasePlanner {
     }
 
     private static List<String> removedNodes(DatabasePlan plan, Map<String, InstanceSpec> removed, boolean delete) {
-        Set<String> remaining = plan.finalInstances().stream().map(InstanceSpec::nodeName).collect(Collectors.toSet());
+        // nodes that keep an instance keep their Patroni cluster; a node re-created on new hosts does not
+        Set<String> remaining = java.util.stream.Stream.concat(plan.update().stream(), plan.unchanged().stream())
+                .map(InstanceSpec::nodeName).collect(Collectors.toSet());
         return removed.values().stream().map(InstanceSpec::nodeName).filter(n -> delete || !remaining.contains(n))
                 .distinct().sorted().toList();
     }

@@ -4,6 +4,7 @@ package io.controlplane.database.spec.validation;
 final class Messages {
 
     static final String NODE_NAME = "must match n[0-9]+, e.g. n1";
+    static final String NODE_NUMBER = "the number after n must be at most " + Integer.MAX_VALUE;
     static final String INVALID_OPTION_NAME = "invalid option name"; // pgEdge
 
     private Messages() {
