@@ -71,6 +71,7 @@ public class DatabaseService {
         CreateDatabaseRequest request = parsed(parser.parseCreate(body));
         rejectIfAny(validator.validate(request));
         String id = request.id().orElseGet(() -> UUID.randomUUID().toString());
+        rejectLongServiceNames(id, request.spec());
         DatabaseSpec spec = withDefaults(request.spec());
         Instant now = Instant.now();
         DatabaseRecord record = new DatabaseRecord(id, request.tenantId().orElse(null), DatabaseState.CREATING, now,
@@ -94,6 +95,7 @@ public class DatabaseService {
         DatabaseRecord old = store.record(id).orElseThrow(DatabaseException::notFound);
         DatabaseSpec oldSpec = store.spec(id).orElseThrow(DatabaseException::notFound);
         rejectIfAny(updateRules.check(old.tenantId(), oldSpec, request.tenantId(), request.spec()));
+        rejectLongServiceNames(id, request.spec());
         DatabaseSpec spec = withDefaults(updateRules.withOmittedValuesFrom(request.spec(), oldSpec));
         Set<String> removed = new LinkedHashSet<>(removeHosts);
         DatabaseRecord record = transition(id, DatabaseState.MODIFYING, spec, false);
@@ -169,6 +171,22 @@ public class DatabaseService {
         } catch (StateConflictException e) {
             throw new DatabaseException(e.concurrent() ? Kind.IN_PROGRESS : Kind.NOT_MODIFIABLE, e.getMessage());
         }
+    }
+
+    /** Swarm service names ({@code postgres-<db>-<node>-<8 chars>}) may not exceed 63 characters. */
+    private static void rejectLongServiceNames(String id, DatabaseSpec spec) {
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < spec.nodes().size(); i++) {
+            DatabaseNodeSpec node = spec.nodes().get(i);
+            String service = io.controlplane.resource.InstanceIds.serviceName(
+                    io.controlplane.resource.InstanceIds.instanceId(id, node.name(), "x"));
+            if (service.length() > 63) {
+                errors.add(FieldError.invalid(io.controlplane.database.spec.FieldPath.of("nodes").index(i).field("name"),
+                        "the database id and node name are too long together: the service name " + service
+                                .replaceAll("-[^-]+$", "-xxxxxxxx") + " would exceed 63 characters"));
+            }
+        }
+        rejectIfAny(errors);
     }
 
     private Map<String, Object> variables(String id, String operation, boolean forceUpdate, Set<String> removeHosts) {

@@ -184,6 +184,18 @@ class DatabaseBadInputTest {
     }
 
     @Test
+    void createWhoseServiceNameWouldExceedSixtyThreeCharactersIsRefused() {
+        String id = "a".repeat(36);
+        Http.Response r = create("""
+                {"id":"%s","spec":{"database_name":"app","nodes":[{"name":"n123456789","host_ids":["host-9"]}]}}"""
+                .formatted(id));
+
+        assertError(r, 400, "invalid_input");
+        assertThat(r.json().path("message").asText()).startsWith("nodes[0].name: the database id and node name are too long")
+                .contains("would exceed 63 characters");
+    }
+
+    @Test
     void createWithAPostgresVersionTheManifestDoesNotOfferIsRefused() {
         Http.Response r = create("""
                 {"spec":{"database_name":"app","postgres_version":"99.1",
