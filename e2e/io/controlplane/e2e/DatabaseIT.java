@@ -268,18 +268,50 @@ class DatabaseIT {
 
     @Test
     @Order(5)
+    void postgresqlConfUpdateOfAThreeHostNodeReachesEveryInstance() throws Exception {
+        ServerProcess h1 = HOSTS.get("host-1");
+        ObjectNode spec = spec(List.of("host-1", "host-2", "host-3"));
+        spec.putObject("postgresql_conf").put("work_mem", "6MB").put("max_connections", 120);
+        updateAndWait(h1, "e2e3", spec);
+
+        JsonNode db = Poll.until(OPERATION, () -> database(h1, "e2e3"), d -> d.path("state").asText().equals("available")
+                && d.path("instances").size() == 3 && all(d.path("instances"), i -> i.path("state").asText()
+                .equals("available") && !i.path("postgres").path("role").asText().isEmpty()), "e2e3 available again");
+        int primaries = 0;
+        for (JsonNode i : db.path("instances")) {
+            primaries += i.path("postgres").path("role").asText().equals("primary") ? 1 : 0;
+            try (Connection c = connect(i.path("connection_info").path("port").asInt());
+                 Statement s = c.createStatement()) {
+                assertThat(strings(s, "select setting from pg_settings where name in ('work_mem', 'max_connections')"
+                        + " order by name")).as(i.path("id").asText()).containsExactly("120", "6144");
+                assertThat(strings(s, "select count(*)::text from pg_settings where pending_restart"))
+                        .as(i.path("id").asText()).containsExactly("0");
+                Poll.until(Duration.ofSeconds(60), () -> {
+                    try {
+                        return strings(s, "select text from replicated");
+                    } catch (SQLException e) {
+                        return List.of(e.getMessage());
+                    }
+                }, r -> r.equals(List.of("on every host")), "the row on " + i.path("id").asText());
+            }
+        }
+        assertThat(primaries).as(db.toString()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
     void killDashNineDuringCreateResumesWithoutDuplicateService() throws Exception {
         crashDuringCreate("e2ecrash", "started Create Swarm service");
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void killDashNineWhileWaitingForReadyResumes() throws Exception {
         crashDuringCreate("e2ecrash2", "started Wait for instance ready");
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void deleteLeavesNothingBehind() throws Exception {
         ServerProcess h1 = HOSTS.get("host-1");
         for (String db : DATABASES) {
