@@ -31,6 +31,8 @@ public class InstanceLifecycle {
 
     static final Duration READY_WAIT = Duration.ofSeconds(90);
     static final Duration REMOVE_WAIT = Duration.ofSeconds(90);
+    /** Longer than Patroni's {@code loop_wait} (10 s): by then a reload has been applied. */
+    static final Duration RELOAD_APPLIED_WAIT = Duration.ofSeconds(13);
 
     private final DatabaseStore store;
     private final ClusterService cluster;
@@ -188,9 +190,15 @@ public class InstanceLifecycle {
                 .or(() -> store.planned(databaseId, instanceId).map(InstanceSpec::nodeName));
     }
 
+    /**
+     * {@code POST /reload} only flags a reload: Patroni re-reads patroni.yaml at the start of its next
+     * HA loop, up to {@code loop_wait} (10 s) later, and only then shows {@code pending_restart} (e.g.
+     * for a new port). Its REST API offers no sign that the loop ran ({@code dcs_last_seen} also moves
+     * on API calls), so look for longer than one loop.
+     */
     private boolean waitForPendingRestart(PatroniClient patroni) {
-        // Patroni applies a reload on its next loop; pending_restart shows up after that
-        for (int i = 0; i < 6; i++) {
+        Instant deadline = Instant.now().plus(RELOAD_APPLIED_WAIT);
+        while (Instant.now().isBefore(deadline)) {
             sleep(Duration.ofSeconds(1));
             var status = patroni.status();
             if (status.isPresent() && status.get().pendingRestart()) {
