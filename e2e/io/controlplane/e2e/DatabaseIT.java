@@ -67,6 +67,7 @@ class DatabaseIT {
     /** Instances seen per database, for the checks after delete. */
     private static final Map<String, Map<String, String>> INSTANCE_HOSTS = new LinkedHashMap<>();
     private static int e2e1Port;
+    private static String removedInstance;
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -312,6 +313,77 @@ class DatabaseIT {
 
     @Test
     @Order(8)
+    void removingALostHostUpdatesTheDatabasesThatUsedIt() throws Exception {
+        ServerProcess h1 = HOSTS.get("host-1");
+        ServerProcess h3 = HOSTS.get("host-3");
+        JsonNode before = database(h1, "e2e3");
+        String lost = null;
+        for (JsonNode i : before.path("instances")) {
+            if (i.path("host_id").asText().equals("host-3")) {
+                lost = i.path("id").asText();
+            }
+        }
+        assertThat(lost).as("e2e3 has an instance on host-3").isNotNull();
+        removedInstance = lost;
+        h3.kill();
+        killOrphanEtcd(h3);
+        Poll.until(Duration.ofSeconds(60), () -> Http.get(h1.url("/v1/hosts/host-3")).json().path("status")
+                .path("state").asText(), s -> s.equals("unreachable"), "host-3 unreachable");
+
+        Http.Response refused = Http.delete(h1.url("/v1/hosts/host-3"));
+        assertThat(refused.status()).as("without force: " + refused.body()).isEqualTo(400);
+
+        Http.Response removal = Http.delete(h1.url("/v1/hosts/host-3?force=true"));
+        assertThat(removal.status()).as(removal.body()).isEqualTo(200);
+        String hostTask = removal.json().path("task").path("task_id").asText();
+        JsonNode updates = removal.json().path("update_database_tasks");
+        assertThat(updates).hasSize(1);
+        assertThat(updates.get(0).path("database_id").asText()).isEqualTo("e2e3");
+        assertThat(updates.get(0).path("parent_id").asText()).isEqualTo(hostTask);
+        String updateTask = updates.get(0).path("task_id").asText();
+
+        JsonNode update = waitForTask(h1, "e2e3", updateTask);
+        assertThat(update.path("status").asText()).as(update + "\n" + taskLog(h1, "e2e3", updateTask))
+                .isEqualTo("completed");
+        JsonNode task = Poll.until(OPERATION, () -> Http.get(h1.url("/v1/hosts/host-3/tasks/" + hostTask)).json(),
+                t -> t.path("status").asText().matches("completed|failed"), "remove-host task done");
+        assertThat(task.path("status").asText()).as(task.toString()).isEqualTo("completed");
+
+        JsonNode after = waitForDatabase(h1, "e2e3", "available", 2);
+        Set<String> hostsLeft = new TreeSet<>();
+        after.path("instances").forEach(i -> hostsLeft.add(i.path("host_id").asText()));
+        assertThat(hostsLeft).containsExactly("host-1", "host-2");
+        assertThat(after.path("spec").path("nodes").get(0).path("host_ids").toString()).doesNotContain("host-3");
+        assertThat(docker("service", "ls", "--filter", "name=postgres-" + lost, "--format", "{{.Name}}"))
+                .as("service of the lost host's instance").isEmpty();
+        JsonNode hosts = Http.get(h1.url("/v1/hosts")).json().path("hosts");
+        List<String> ids = new ArrayList<>();
+        hosts.forEach(h -> ids.add(h.path("id").asText()));
+        assertThat(ids).containsExactlyInAnyOrder("host-1", "host-2");
+
+        // the node still replicates: one primary, one streaming replica
+        JsonNode primary = null;
+        for (JsonNode i : after.path("instances")) {
+            if (i.path("postgres").path("role").asText().equals("primary")) {
+                primary = i;
+            }
+        }
+        assertThat(primary).as(after.toString()).isNotNull();
+        int primaryPort = primary.path("connection_info").path("port").asInt();
+        Poll.until(Duration.ofSeconds(60), () -> {
+            try (Connection c = connect(primaryPort); Statement st = c.createStatement()) {
+                return rows(st, "select usename, state from pg_stat_replication");
+            } catch (SQLException e) {
+                return List.<List<String>>of();
+            }
+        }, r -> r.size() == 1 && r.get(0).equals(List.of("patroni_replicator", "streaming")),
+                "one streaming replica left");
+        h3.close();
+        HOSTS.remove("host-3");
+    }
+
+    @Test
+    @Order(9)
     void deleteLeavesNothingBehind() throws Exception {
         ServerProcess h1 = HOSTS.get("host-1");
         for (String db : DATABASES) {
@@ -338,13 +410,17 @@ class DatabaseIT {
         }
         Set<String> allInstances = new TreeSet<>();
         INSTANCE_HOSTS.values().forEach(m -> allInstances.addAll(m.keySet()));
-        assertThat(allInstances).hasSize(6);
+        assertThat(allInstances).hasSize(5);
+        // the lost host's files stay on that host; everything else of its instance must be gone too
         for (ServerProcess h : HOSTS.values()) {
             for (String instance : allInstances) {
                 assertThat(h.dataDir().resolve("instances").resolve(instance)).doesNotExist();
             }
         }
 
+        if (removedInstance != null) {
+            allInstances.add(removedInstance);
+        }
         try (EtcdStore etcd = new EtcdStore(etcdConfig(h1), ""); EtcdAdmin admin = new EtcdAdmin(etcdConfig(h1))) {
             for (String db : DATABASES) {
                 for (String prefix : List.of("/database_specs/", "/databases/")) {
@@ -358,7 +434,7 @@ class DatabaseIT {
                 }
                 assertThat(etcd.getPrefix("/patroni/" + db + ":").keySet()).as("Patroni keys of " + db).isEmpty();
             }
-            for (String hostId : HOSTS.keySet()) {
+            for (String hostId : List.of("host-1", "host-2", "host-3")) {
                 etcd.get("/ports/" + hostId).ifPresent(v -> {
                     for (String instance : allInstances) {
                         assertThat(v.value()).as("/ports/" + hostId).doesNotContain("\"" + instance + "/");

@@ -197,7 +197,9 @@ class SwarmOrchestratorTest {
                 .build();
         orchestrator.ensureService(spec);
 
-        ServiceStatus status = awaitStatus(spec.name(), s -> s.health().filter("healthy"::equals).isPresent());
+        // the container turns healthy a moment before Swarm moves the task from "starting" to "running"
+        ServiceStatus status = awaitStatus(spec.name(),
+                s -> s.health().filter("healthy"::equals).isPresent() && "running".equals(s.taskState()));
 
         assertThat(status.name()).isEqualTo(spec.name());
         assertThat(status.taskState()).isEqualTo("running");
