@@ -68,6 +68,7 @@ class DatabaseIT {
     private static final Map<String, Map<String, String>> INSTANCE_HOSTS = new LinkedHashMap<>();
     private static int e2e1Port;
     private static String removedInstance;
+    private static final Set<String> REMOVED_BY_UPDATE = new TreeSet<>();
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -301,18 +302,73 @@ class DatabaseIT {
 
     @Test
     @Order(6)
+    void addingAReplicaAndANodeThenRemovingThemChangesOnlyThose() throws Exception {
+        ServerProcess h1 = HOSTS.get("host-1");
+        ObjectNode grown = spec(List.of("host-1", "host-2"));
+        grown.putObject("postgresql_conf").put("work_mem", "8MB").put("max_connections", 150);
+        ObjectNode n2 = ((ArrayNode) grown.path("nodes")).addObject();
+        n2.put("name", "n2");
+        n2.putArray("host_ids").add("host-3");
+        updateAndWait(h1, "e2e1", grown);
+
+        JsonNode db = waitForDatabase(h1, "e2e1", "available", 3);
+        Map<String, JsonNode> byNodeAndHost = new LinkedHashMap<>();
+        db.path("instances").forEach(i -> byNodeAndHost.put(i.path("node_name").asText() + "@"
+                + i.path("host_id").asText(), i));
+        assertThat(byNodeAndHost.keySet()).containsExactlyInAnyOrder("n1@host-1", "n1@host-2", "n2@host-3");
+        JsonNode n1Primary = byNodeAndHost.get("n1@host-1");
+        assertThat(n1Primary.path("postgres").path("role").asText()).isEqualTo("primary");
+        assertThat(n1Primary.path("connection_info").path("port").asInt()).as("the existing instance keeps its port")
+                .isEqualTo(e2e1Port);
+        assertThat(byNodeAndHost.get("n1@host-2").path("postgres").path("role").asText()).isEqualTo("replica");
+        assertThat(byNodeAndHost.get("n2@host-3").path("postgres").path("role").asText()).isEqualTo("primary");
+        try (Connection c = connect(e2e1Port); Statement s = c.createStatement()) {
+            assertThat(strings(s, "select text from greetings order by id")).containsExactly("hello", "world");
+            assertThat(rows(s, "select usename, application_name, state from pg_stat_replication"))
+                    .containsExactly(List.of("patroni_replicator", byNodeAndHost.get("n1@host-2").path("id").asText(),
+                            "streaming"));
+        }
+        try (Connection c = connect(byNodeAndHost.get("n2@host-3").path("connection_info").path("port").asInt());
+             Statement s = c.createStatement()) {
+            assertThat(strings(s, "select current_user || '@' || current_database()")).containsExactly("admin@app");
+            assertThat(strings(s, "select pg_is_in_recovery()::text")).containsExactly("false");
+        }
+
+        ObjectNode shrunk = spec(List.of("host-1"));
+        shrunk.putObject("postgresql_conf").put("work_mem", "8MB").put("max_connections", 150);
+        updateAndWait(h1, "e2e1", shrunk);
+        JsonNode after = waitForDatabase(h1, "e2e1", "available", 1);
+        assertThat(after.path("instances").get(0).path("id").asText()).isEqualTo(n1Primary.path("id").asText());
+        for (String gone : List.of("n1@host-2", "n2@host-3")) {
+            String id = byNodeAndHost.get(gone).path("id").asText();
+            REMOVED_BY_UPDATE.add(id);
+            assertThat(docker("service", "ls", "--filter", "name=postgres-" + id, "--format", "{{.Name}}"))
+                    .as("service of " + gone).isEmpty();
+        }
+        try (EtcdStore etcd = new EtcdStore(etcdConfig(h1), "")) {
+            assertThat(etcd.getPrefix("/patroni/e2e1:n2/").keySet()).as("Patroni keys of the removed node").isEmpty();
+        }
+        try (Connection c = connect(e2e1Port); Statement s = c.createStatement()) {
+            assertThat(strings(s, "select text from greetings order by id")).containsExactly("hello", "world");
+            Poll.until(Duration.ofSeconds(60), () -> rows(s, "select usename from pg_stat_replication"), List::isEmpty,
+                    "the removed replica no longer streams");
+        }
+    }
+
+    @Test
+    @Order(7)
     void killDashNineDuringCreateResumesWithoutDuplicateService() throws Exception {
         crashDuringCreate("e2ecrash", "started Create Swarm service");
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void killDashNineWhileWaitingForReadyResumes() throws Exception {
         crashDuringCreate("e2ecrash2", "started Wait for instance ready");
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void removingALostHostUpdatesTheDatabasesThatUsedIt() throws Exception {
         ServerProcess h1 = HOSTS.get("host-1");
         ServerProcess h3 = HOSTS.get("host-3");
@@ -383,7 +439,7 @@ class DatabaseIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void deleteLeavesNothingBehind() throws Exception {
         ServerProcess h1 = HOSTS.get("host-1");
         for (String db : DATABASES) {
@@ -411,6 +467,7 @@ class DatabaseIT {
         Set<String> allInstances = new TreeSet<>();
         INSTANCE_HOSTS.values().forEach(m -> allInstances.addAll(m.keySet()));
         assertThat(allInstances).hasSize(5);
+        allInstances.addAll(REMOVED_BY_UPDATE);
         // the lost host's files stay on that host; everything else of its instance must be gone too
         for (ServerProcess h : HOSTS.values()) {
             for (String instance : allInstances) {
