@@ -32,5 +32,7 @@ if curl -s http://127.0.0.1:3001/v1/cluster | grep -q cluster_not_initialized; t
       -d '{"token":"'"$token"'","server_urls":["http://127.0.0.1:3001"]}'
   done
 fi
-curl -s http://127.0.0.1:3001/v1/hosts | python3 -c 'import json,sys; [print(h["id"], h["status"]["state"]) for h in json.load(sys.stdin)["hosts"]]'
+hosts() { curl -s http://127.0.0.1:3001/v1/hosts | python3 -c 'import json,sys; [print(h["id"], h["status"]["state"]) for h in json.load(sys.stdin)["hosts"]]'; }
+for _ in $(seq 60); do [[ $(hosts | grep -c ' healthy$') == 3 ]] && break; sleep 1; done
+hosts
 echo "API: http://127.0.0.1:3001/v1 (also 3002, 3003); Cockpit: http://127.0.0.1:3001/camunda/app/cockpit/default/ (admin / ${CP_DEV_ADMIN_PASSWORD:-dev-admin})"
