@@ -204,11 +204,20 @@ public class DatabaseService {
      * the manifest offers (pgEdge's PopulateSpecDefaults).
      */
     private DatabaseSpec withDefaults(DatabaseSpec spec) {
-        Set<String> known = hosts.list().stream().map(h -> h.record().id()).collect(Collectors.toSet());
+        Map<String, String> states = hosts.list().stream()
+                .collect(Collectors.toMap(h -> h.record().id(), HostService.HostView::state));
         Set<String> unknown = new TreeSet<>();
-        spec.nodes().forEach(n -> n.hostIds().stream().filter(h -> !known.contains(h)).forEach(unknown::add));
+        spec.nodes().forEach(n -> n.hostIds().stream().filter(h -> !states.containsKey(h)).forEach(unknown::add));
         if (!unknown.isEmpty()) {
             throw new DatabaseException(Kind.INVALID_INPUT, "got invalid host ids: " + String.join(", ", unknown));
+        }
+        // steps run on the instances' hosts: an unreachable host would leave the operation waiting
+        Set<String> unreachable = new TreeSet<>();
+        spec.nodes().forEach(n -> n.hostIds().stream().filter(h -> "unreachable".equals(states.get(h)))
+                .forEach(unreachable::add));
+        if (!unreachable.isEmpty()) {
+            throw new DatabaseException(Kind.INVALID_INPUT, "hosts are unreachable: " + String.join(", ", unreachable)
+                    + " (remove a lost host with DELETE /v1/hosts/{host_id}?force=true)");
         }
         DatabaseSpec defaulted = spec.postgresVersion().isPresent() ? spec
                 : spec.withPostgresVersion(manifest.defaultPostgresVersion());

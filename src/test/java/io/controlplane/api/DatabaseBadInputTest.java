@@ -196,6 +196,25 @@ class DatabaseBadInputTest {
     }
 
     @Test
+    void createOnAnUnreachableHostIsRefusedBeforeAnythingIsStored() {
+        // a host record without a live status is what a lost host looks like
+        io.controlplane.cluster.ClusterService cluster = server.bean(io.controlplane.cluster.ClusterService.class);
+        cluster.store().put("/hosts/ghost-host", "{\"id\":\"ghost-host\",\"orchestrator\":\"swarm\","
+                + "\"peer_addresses\":[\"127.0.0.1\"],\"client_addresses\":[\"127.0.0.1\"]}");
+        try {
+            Http.Response r = create("""
+                    {"id":"on-ghost","spec":{"database_name":"app",
+                      "nodes":[{"name":"n1","host_ids":["test-host","ghost-host"]}]}}""");
+
+            assertError(r, 400, "invalid_input");
+            assertThat(r.json().path("message").asText()).startsWith("hosts are unreachable: ghost-host");
+            assertThat(server.bean(DatabaseStore.class).record("on-ghost")).isEmpty();
+        } finally {
+            cluster.store().delete("/hosts/ghost-host");
+        }
+    }
+
+    @Test
     void createWithAPostgresVersionTheManifestDoesNotOfferIsRefused() {
         Http.Response r = create("""
                 {"spec":{"database_name":"app","postgres_version":"99.1",
