@@ -9,37 +9,24 @@ import java.util.Optional;
  */
 public sealed interface RepositorySpec permits BackupRepositorySpec, RestoreRepositorySpec {
 
-    Optional<String> id();
+    RepositoryLocation location();
 
-    String type();
-
-    Optional<String> s3Bucket();
-
-    Optional<String> s3Region();
-
-    Optional<String> s3Endpoint();
-
-    Optional<String> s3Key();
-
-    Optional<String> s3KeySecret();
-
-    Optional<String> gcsBucket();
-
-    Optional<String> gcsEndpoint();
-
-    Optional<String> gcsKey();
-
-    Optional<String> azureAccount();
-
-    Optional<String> azureContainer();
-
-    Optional<String> azureEndpoint();
-
-    Optional<String> azureKey();
-
-    Optional<String> basePath();
-
-    Map<String, String> customOptions();
+    default Optional<String> id() { return Optional.ofNullable(location().idOrNull()); }
+    default String type() { return location().type(); }
+    default Optional<String> s3Bucket() { return Optional.ofNullable(location().s3BucketOrNull()); }
+    default Optional<String> s3Region() { return Optional.ofNullable(location().s3RegionOrNull()); }
+    default Optional<String> s3Endpoint() { return Optional.ofNullable(location().s3EndpointOrNull()); }
+    default Optional<String> s3Key() { return Optional.ofNullable(location().s3KeyOrNull()); }
+    default Optional<String> s3KeySecret() { return Optional.ofNullable(location().s3KeySecretOrNull()); }
+    default Optional<String> gcsBucket() { return Optional.ofNullable(location().gcsBucketOrNull()); }
+    default Optional<String> gcsEndpoint() { return Optional.ofNullable(location().gcsEndpointOrNull()); }
+    default Optional<String> gcsKey() { return Optional.ofNullable(location().gcsKeyOrNull()); }
+    default Optional<String> azureAccount() { return Optional.ofNullable(location().azureAccountOrNull()); }
+    default Optional<String> azureContainer() { return Optional.ofNullable(location().azureContainerOrNull()); }
+    default Optional<String> azureEndpoint() { return Optional.ofNullable(location().azureEndpointOrNull()); }
+    default Optional<String> azureKey() { return Optional.ofNullable(location().azureKeyOrNull()); }
+    default Optional<String> basePath() { return Optional.ofNullable(location().basePathOrNull()); }
+    default Map<String, String> customOptions() { return location().customOptions(); }
 
     /**
      * The identity pgEdge uses to match a repository of an updated spec with the stored one: secrets

@@ -161,34 +161,26 @@ public final class SpecParser {
         if (!f.object(n, p, BACKUP_REPO_FIELDS)) {
             return null;
         }
-        return new BackupRepositorySpec(
-                f.string(n, "id", p),
-                f.requiredString(n, "type", p),
-                f.string(n, "s3_bucket", p),
-                f.string(n, "s3_region", p),
-                f.string(n, "s3_endpoint", p),
-                f.string(n, "s3_key", p),
-                f.string(n, "s3_key_secret", p),
-                f.string(n, "gcs_bucket", p),
-                f.string(n, "gcs_endpoint", p),
-                f.string(n, "gcs_key", p),
-                f.string(n, "azure_account", p),
-                f.string(n, "azure_container", p),
-                f.string(n, "azure_endpoint", p),
-                f.string(n, "azure_key", p),
-                f.integer(n, "retention_full", p),
-                f.string(n, "retention_full_type", p),
-                f.string(n, "base_path", p),
-                f.stringMap(n, "custom_options", p));
+        RepositoryLocation location = location(f, n, p);
+        Integer retention = f.integer(n, "retention_full", p);
+        String retentionType = f.string(n, "retention_full_type", p);
+        return location == null ? null : new BackupRepositorySpec(location, retention, retentionType);
     }
 
     private static RestoreRepositorySpec restoreRepository(JsonFields f, JsonNode n, FieldPath p) {
         if (!f.object(n, p, RESTORE_REPO_FIELDS)) {
             return null;
         }
-        return new RestoreRepositorySpec(
+        RepositoryLocation location = location(f, n, p);
+        return location == null ? null : new RestoreRepositorySpec(location);
+    }
+
+    /** The fields backup and restore repositories share; null (with an error) without a type. */
+    private static RepositoryLocation location(JsonFields f, JsonNode n, FieldPath p) {
+        String type = f.requiredString(n, "type", p);
+        RepositoryLocation location = new RepositoryLocation(
                 f.string(n, "id", p),
-                f.requiredString(n, "type", p),
+                type == null ? "" : type,
                 f.string(n, "s3_bucket", p),
                 f.string(n, "s3_region", p),
                 f.string(n, "s3_endpoint", p),
@@ -203,6 +195,7 @@ public final class SpecParser {
                 f.string(n, "azure_key", p),
                 f.string(n, "base_path", p),
                 f.stringMap(n, "custom_options", p));
+        return type == null ? null : location;
     }
 
     private static RestoreConfigSpec restoreConfig(JsonFields f, JsonNode n, FieldPath p) {
