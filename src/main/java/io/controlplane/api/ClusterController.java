@@ -87,7 +87,9 @@ class ClusterController {
     @Tag(name = "Cluster")
     @Operation(operationId = "init-cluster", summary = "Initialize a new cluster with this host as its first member")
     ClusterService.JoinTokenView init(@RequestParam(name = "cluster_id", required = false) String clusterId) {
-        return cluster.init(Optional.ofNullable(clusterId));
+        ClusterService.JoinTokenView token = cluster.init(Optional.ofNullable(clusterId));
+        hosts.beat(); // healthy at once, not at the next heartbeat: a database can be created right away
+        return token;
     }
 
     @PostMapping("/v1/cluster/join")
@@ -111,6 +113,7 @@ class ClusterController {
         JoinOptions options = joinClient.requestOptions(request.serverUrls(), request.token(), cluster.hostId(),
                 cluster.localHostRecord().peerAddresses(), "server".equals(cluster.localHostRecord().etcdMode()));
         cluster.join(options);
+        hosts.beat();
         return ResponseEntity.noContent().build();
     }
 

@@ -101,7 +101,7 @@ public class HostService {
     }
 
     /** Writes this host's status; the first call after init or join also starts the lease. */
-    void beat() {
+    public void beat() {
         if (!membership.isInitialized()) {
             return;
         }

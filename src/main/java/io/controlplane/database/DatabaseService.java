@@ -213,7 +213,8 @@ public class DatabaseService {
         }
         // steps run on the instances' hosts: an unreachable host would leave the operation waiting
         Set<String> unreachable = new TreeSet<>();
-        spec.nodes().forEach(n -> n.hostIds().stream().filter(h -> "unreachable".equals(states.get(h)))
+        spec.nodes().forEach(n -> n.hostIds().stream()
+                .filter(h -> "unreachable".equals(states.get(h)) && !h.equals(cluster.hostId()))
                 .forEach(unreachable::add));
         if (!unreachable.isEmpty()) {
             throw new DatabaseException(Kind.INVALID_INPUT, "hosts are unreachable: " + String.join(", ", unreachable)

@@ -64,6 +64,16 @@ final class InstanceFiles {
         }
     }
 
+    /** The lines of the postgresql.conf Patroni writes into PGDATA; empty before the first start. */
+    java.util.Set<String> postgresqlConfLines() {
+        Path conf = data().resolve("pgdata").resolve("postgresql.conf");
+        try {
+            return Files.exists(conf) ? new java.util.HashSet<>(Files.readAllLines(conf)) : java.util.Set.of();
+        } catch (IOException e) {
+            return java.util.Set.of();
+        }
+    }
+
     /** @return whether the file changed */
     boolean writePatroniConfig(String yaml) {
         if (readPatroniConfig().filter(yaml::equals).isPresent()) {

@@ -107,19 +107,36 @@ public class InstanceLifecycle {
         PatroniClient patroni = patroni(planned);
         patroni.status().orElseThrow(() -> new TransientException("Patroni of " + instanceId + " does not answer yet"));
         PatroniInstanceConfig cfg = configs.patroniConfig(planned);
-        patroni.patchConfig(Map.of("postgresql", Map.of("parameters", generator.dcsParameters(cfg))));
-        // Patroni applies a reload on its next loop, so a restart can come before the new file is read;
-        // reload and look again until nothing is pending
+        InstanceFiles files = files(instanceId);
+        java.util.Set<String> toApply = new java.util.LinkedHashSet<>(expectedConfLines(planned, cfg));
+        toApply.removeAll(files.postgresqlConfLines());
+        Map<String, Object> dcs = Map.of("postgresql", Map.of("parameters", generator.dcsParameters(cfg)));
+        // POST /reload only flags a reload for Patroni's next loop (up to loop_wait later); a PATCH of the
+        // dynamic configuration wakes the loop at once, so flag first, then patch. Then wait until
+        // Patroni has written the settings to postgresql.conf (or one loop has passed), restart if a
+        // setting needs it, and look again until nothing is pending
         int restarts = 0;
         for (int round = 0; round < 5; round++) {
             patroni.reload();
-            if (!waitForPendingRestart(patroni)) {
+            patroni.patchConfig(dcs);
+            if (!waitForPendingRestart(patroni, files, toApply)) {
                 return restarts == 0 ? "reloaded the configuration" : "restarted Postgres to apply settings that need a restart";
             }
             patroni.restart();
             restarts++;
+            toApply = java.util.Set.of();
         }
         throw new TransientException("Postgres of " + instanceId + " still has settings pending a restart");
+    }
+
+    /** The lines Patroni writes to postgresql.conf for our settings: {@code name = 'value'}. */
+    private java.util.List<String> expectedConfLines(InstanceSpec planned, PatroniInstanceConfig cfg) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        lines.add("port = '" + planned.port() + "'");
+        java.util.Map<String, String> all = new java.util.TreeMap<>(generator.dcsParameters(cfg));
+        all.putAll(generator.localParameters(cfg));
+        all.forEach((k, v) -> lines.add(k + " = '" + v.replace("\\", "\\\\").replace("'", "''") + "'"));
+        return lines;
     }
 
     /**
@@ -196,16 +213,29 @@ public class InstanceLifecycle {
      * for a new port). Its REST API offers no sign that the loop ran ({@code dcs_last_seen} also moves
      * on API calls), so look for longer than one loop.
      */
-    private boolean waitForPendingRestart(PatroniClient patroni) {
+    private boolean waitForPendingRestart(PatroniClient patroni, InstanceFiles files, java.util.Set<String> toApply) {
         Instant deadline = Instant.now().plus(RELOAD_APPLIED_WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            sleep(Duration.ofSeconds(1));
+        if (!toApply.isEmpty()) {
+            // once postgresql.conf shows every new setting, Patroni has reloaded and knows what is pending
+            while (Instant.now().isBefore(deadline) && !files.postgresqlConfLines().containsAll(toApply)) {
+                sleep(Duration.ofMillis(250));
+            }
+            if (Instant.now().isBefore(deadline)) {
+                deadline = Instant.now().plus(Duration.ofSeconds(2));
+            }
+        } else {
+            deadline = Instant.now().plus(Duration.ofSeconds(2));
+        }
+        while (true) {
             var status = patroni.status();
             if (status.isPresent() && status.get().pendingRestart()) {
                 return true;
             }
+            if (!Instant.now().isBefore(deadline)) {
+                return false;
+            }
+            sleep(Duration.ofMillis(500));
         }
-        return false;
     }
 
     private PatroniClient patroni(InstanceSpec spec) {
