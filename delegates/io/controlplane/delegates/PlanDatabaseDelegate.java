@@ -4,7 +4,6 @@ import io.controlplane.database.operation.DatabasePlanner;
 import io.controlplane.database.operation.OperationPlan;
 import io.controlplane.engine.StepContext;
 import io.controlplane.engine.StepHandler;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -30,9 +29,7 @@ class PlanDatabaseDelegate implements StepHandler {
         String databaseId = context.requireString("databaseId");
         boolean delete = "delete".equals(context.variable("operation").map(Object::toString).orElse(""));
         boolean force = context.variable("forceUpdate").map(v -> Boolean.parseBoolean(v.toString())).orElse(false);
-        Set<String> removeHosts = new LinkedHashSet<>();
-        Arrays.stream(context.variable("removeHosts").map(Object::toString).orElse("").split(","))
-                .filter(s -> !s.isBlank()).forEach(removeHosts::add);
+        Set<String> removeHosts = new LinkedHashSet<>(context.stringList("removeHosts"));
         OperationPlan plan = planner.plan(databaseId, context.requireString("requestHost"), delete, force, removeHosts);
         context.log("plan: " + plan.summary(), Map.of("create_primaries", plan.createPrimaries(),
                 "create_replicas", plan.createReplicas(), "update", plan.updateInstances(),

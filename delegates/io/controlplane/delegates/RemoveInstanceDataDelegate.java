@@ -20,9 +20,6 @@ class RemoveInstanceDataDelegate extends InstanceStep {
 
     @Override
     String run(StepContext context, String databaseId, String instanceId) {
-        String node = context.variable("removedNodes").map(Object::toString).orElse("");
-        var record = instances.nodeOf(databaseId, instanceId);
-        boolean nodeRemoved = record.map(n -> java.util.Arrays.asList(node.split(",")).contains(n)).orElse(false);
-        return instances.removeInstanceData(databaseId, instanceId, nodeRemoved);
+        return instances.removeInstanceData(databaseId, instanceId, context.stringList("removedNodes"));
     }
 }

@@ -3,8 +3,6 @@ package io.controlplane.delegates;
 import io.controlplane.database.operation.HostRemovalUpdates;
 import io.controlplane.engine.StepContext;
 import io.controlplane.engine.StepHandler;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -25,9 +23,7 @@ class WaitForDatabaseUpdatesDelegate implements StepHandler {
 
     @Override
     public Map<String, Object> execute(StepContext context) {
-        String csv = context.variable("databaseIds").map(Object::toString).orElse("");
-        List<String> ids = Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        context.log(updates.await(context.taskId(), ids));
+        context.log(updates.await(context.taskId(), context.stringList("databaseIds")));
         return Map.of();
     }
 }

@@ -52,7 +52,7 @@ class ClusterIT {
     static void stopEverything() {
         for (ServerProcess p : HOSTS.values()) {
             p.close();
-            killOrphanEtcd(p);
+            p.killOrphanEtcd();
         }
         if (engineDb != null) {
             engineDb.close();
@@ -148,7 +148,7 @@ class ClusterIT {
         ServerProcess h3 = HOSTS.get("host-3");
         long killedAt = System.nanoTime();
         h3.kill();
-        killOrphanEtcd(h3);
+        h3.killOrphanEtcd();
         Poll.until(Duration.ofSeconds(30), () -> Http.get(h1.url("/v1/hosts/host-3")).json().path("status")
                 .path("state").asText(), s -> s.equals("unreachable"), "host-3 unreachable");
         System.out.printf("MEASURED: kill -9 host-3 -> unreachable: %.1f s%n", (System.nanoTime() - killedAt) / 1e9);
@@ -194,18 +194,7 @@ class ClusterIT {
     }
 
     private static Map<String, String> env(String id, String etcdMode) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("CONTROL_PLANE_HOST_ID", id);
-        env.put("CONTROL_PLANE_ETCD_MODE", etcdMode);
-        env.put("CONTROL_PLANE_HTTP__BIND_ADDR", "127.0.0.1");
-        env.put("CONTROL_PLANE_PEER_ADDRESSES", "127.0.0.1");
-        env.put("CONTROL_PLANE_ETCD_SERVER__CLIENT_PORT", String.valueOf(TestServer.freePort()));
-        env.put("CONTROL_PLANE_ETCD_SERVER__PEER_PORT", String.valueOf(TestServer.freePort()));
-        env.put("CONTROL_PLANE_ENGINE__DATASOURCE__URL", engineDb.jdbcUrl());
-        env.put("CONTROL_PLANE_ENGINE__DATASOURCE__USERNAME", "postgres");
-        env.put("CONTROL_PLANE_ENGINE__ADMIN_PASSWORD", ADMIN_PASSWORD);
-        env.put("CONTROL_PLANE_LOGGING__PRETTY", "true");
-        return env;
+        return ServerProcess.clusterEnv(id, etcdMode, engineDb.jdbcUrl(), ADMIN_PASSWORD);
     }
 
     private static Http.Response join(ServerProcess joiner, String joinToken, ServerProcess member) {
@@ -232,17 +221,6 @@ class ClusterIT {
                 new EtcdCredentials(generated.path("etcd_username").asText(), generated.path("etcd_password").asText()));
         try (EtcdAdmin admin = new EtcdAdmin(config)) {
             return admin.listMembers().stream().filter(m -> !m.learner()).toList();
-        }
-    }
-
-    private static void killOrphanEtcd(ServerProcess h) {
-        Path pidFile = h.dataDir().resolve("etcd.pid");
-        try {
-            if (Files.exists(pidFile)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(ProcessHandle::destroyForcibly);
-            }
-        } catch (Exception e) {
-            // nothing left to kill
         }
     }
 

@@ -95,7 +95,7 @@ class DatabaseIT {
     static void stopEverything() {
         for (ServerProcess p : HOSTS.values()) {
             p.close();
-            killOrphanEtcd(p);
+            p.killOrphanEtcd();
         }
         for (String db : DATABASES) {
             try {
@@ -382,7 +382,7 @@ class DatabaseIT {
         assertThat(lost).as("e2e3 has an instance on host-3").isNotNull();
         removedInstance = lost;
         h3.kill();
-        killOrphanEtcd(h3);
+        h3.killOrphanEtcd();
         Poll.until(Duration.ofSeconds(60), () -> Http.get(h1.url("/v1/hosts/host-3")).json().path("status")
                 .path("state").asText(), s -> s.equals("unreachable"), "host-3 unreachable");
 
@@ -518,7 +518,7 @@ class DatabaseIT {
                 "'" + killAfter + "' in the log of " + db);
 
         h1.kill();
-        killOrphanEtcd(h1);
+        h1.killOrphanEtcd();
         System.out.println("killed host-1 after '" + killAfter + "'; services: "
                 + docker("service", "ls", "--filter", "label=" + LABEL + "=" + db, "--format", "{{.Name}}"));
         ServerProcess again = new ServerProcess(h1.dataDir(), HTTP_PORTS.get("host-1"), ENVS.get("host-1"))
@@ -548,17 +548,7 @@ class DatabaseIT {
     // --- cluster ---
 
     private static ServerProcess host(String id, int index) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("CONTROL_PLANE_HOST_ID", id);
-        env.put("CONTROL_PLANE_ETCD_MODE", "server");
-        env.put("CONTROL_PLANE_HTTP__BIND_ADDR", "127.0.0.1");
-        env.put("CONTROL_PLANE_PEER_ADDRESSES", "127.0.0.1");
-        env.put("CONTROL_PLANE_ETCD_SERVER__CLIENT_PORT", String.valueOf(TestServer.freePort()));
-        env.put("CONTROL_PLANE_ETCD_SERVER__PEER_PORT", String.valueOf(TestServer.freePort()));
-        env.put("CONTROL_PLANE_ENGINE__DATASOURCE__URL", engineDb.jdbcUrl());
-        env.put("CONTROL_PLANE_ENGINE__DATASOURCE__USERNAME", "postgres");
-        env.put("CONTROL_PLANE_ENGINE__ADMIN_PASSWORD", ADMIN_PASSWORD);
-        env.put("CONTROL_PLANE_LOGGING__PRETTY", "true");
+        Map<String, String> env = ServerProcess.clusterEnv(id, "server", engineDb.jdbcUrl(), ADMIN_PASSWORD);
         env.put("CONTROL_PLANE_RANDOM_PORTS__MIN", String.valueOf(PORT_BASE + 100 * index));
         env.put("CONTROL_PLANE_RANDOM_PORTS__MAX", String.valueOf(PORT_BASE + 100 * index + 99));
         int port = TestServer.freePort();
@@ -597,19 +587,6 @@ class DatabaseIT {
                 new EtcdCredentials(generated.path("etcd_username").asText(), generated.path("etcd_password").asText()));
     }
 
-    private static void killOrphanEtcd(ServerProcess h) {
-        Path pidFile = h.dataDir().resolve("etcd.pid");
-        try {
-            if (Files.exists(pidFile)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(p -> {
-                    p.destroyForcibly();
-                    p.onExit().orTimeout(10, TimeUnit.SECONDS).join();
-                });
-            }
-        } catch (Exception e) {
-            // nothing left to kill
-        }
-    }
 
     // --- API ---
 

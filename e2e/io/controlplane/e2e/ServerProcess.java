@@ -1,6 +1,7 @@
 package io.controlplane.e2e;
 
 import io.controlplane.support.Http;
+import io.controlplane.support.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -93,6 +94,41 @@ public final class ServerProcess implements AutoCloseable {
     public String outputTail() {
         String all = output();
         return all.length() > 6000 ? all.substring(all.length() - 6000) : all;
+    }
+
+    /**
+     * The environment of a server host on 127.0.0.1 with fresh etcd ports, sharing the engine database
+     * {@code engineJdbcUrl} (user postgres) with the other hosts of a test cluster.
+     */
+    public static Map<String, String> clusterEnv(String hostId, String etcdMode, String engineJdbcUrl,
+                                                 String adminPassword) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CONTROL_PLANE_HOST_ID", hostId);
+        env.put("CONTROL_PLANE_ETCD_MODE", etcdMode);
+        env.put("CONTROL_PLANE_HTTP__BIND_ADDR", "127.0.0.1");
+        env.put("CONTROL_PLANE_PEER_ADDRESSES", "127.0.0.1");
+        env.put("CONTROL_PLANE_ETCD_SERVER__CLIENT_PORT", String.valueOf(TestServer.freePort()));
+        env.put("CONTROL_PLANE_ETCD_SERVER__PEER_PORT", String.valueOf(TestServer.freePort()));
+        env.put("CONTROL_PLANE_ENGINE__DATASOURCE__URL", engineJdbcUrl);
+        env.put("CONTROL_PLANE_ENGINE__DATASOURCE__USERNAME", "postgres");
+        env.put("CONTROL_PLANE_ENGINE__ADMIN_PASSWORD", adminPassword);
+        env.put("CONTROL_PLANE_LOGGING__PRETTY", "true");
+        return env;
+    }
+
+    /** After a kill -9 the etcd member this host started lives on (like on a real crash); end it. */
+    public void killOrphanEtcd() {
+        Path pidFile = dataDir().resolve("etcd.pid");
+        try {
+            if (Files.exists(pidFile)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(p -> {
+                    p.destroyForcibly();
+                    p.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+                });
+            }
+        } catch (Exception e) {
+            // nothing left to kill
+        }
     }
 
     /** kill -9: the process gets no chance to clean up. */

@@ -1,5 +1,9 @@
 package io.controlplane.cluster;
 
+import io.controlplane.orchestrator.ComponentHealth;
+import io.controlplane.orchestrator.Orchestrator;
+import org.springframework.beans.factory.ObjectProvider;
+import java.util.TreeMap;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.cluster.ClusterException.Kind;
 import io.controlplane.common.OperationFailedException;
@@ -55,12 +59,12 @@ public class HostService {
     private long leaseId;
     private Subscription keepAlive;
 
-    private final org.springframework.beans.factory.ObjectProvider<io.controlplane.orchestrator.Orchestrator> orchestrator;
+    private final ObjectProvider<Orchestrator> orchestrator;
     private volatile HostStatus.Component dockerHealth;
     private volatile long dockerCheckedAt;
 
     public HostService(ClusterService cluster, ClusterMembership membership,
-                       org.springframework.beans.factory.ObjectProvider<io.controlplane.orchestrator.Orchestrator> orchestrator) {
+                       ObjectProvider<Orchestrator> orchestrator) {
         this.orchestrator = orchestrator;
         this.cluster = cluster;
         this.membership = membership;
@@ -87,13 +91,13 @@ public class HostService {
 
     /** The orchestrator's health, checked at most every 15 s; null without an orchestrator. */
     private HostStatus.Component docker() {
-        io.controlplane.orchestrator.Orchestrator o = orchestrator.getIfAvailable();
+        Orchestrator o = orchestrator.getIfAvailable();
         if (o == null) {
             return null;
         }
         long nowMs = System.currentTimeMillis();
         if (dockerHealth == null || nowMs - dockerCheckedAt > 15_000) {
-            io.controlplane.orchestrator.ComponentHealth health = o.health();
+            ComponentHealth health = o.health();
             dockerHealth = new HostStatus.Component(health.healthy(), health.errorOrNull());
             dockerCheckedAt = nowMs;
         }
@@ -111,7 +115,7 @@ public class HostService {
                 leaseId = store.grantLease(LEASE_TTL);
                 keepAlive = store.keepAlive(leaseId);
             }
-            Map<String, HostStatus.Component> components = new java.util.TreeMap<>();
+            Map<String, HostStatus.Component> components = new TreeMap<>();
             components.put("etcd", new HostStatus.Component(true, null));
             HostStatus.Component docker = docker();
             if (docker != null) {

@@ -154,8 +154,9 @@ public class DatabaseService {
     }
 
     public List<DatabaseDetails> list() {
+        Map<String, HostRecord> hostRecords = hostRecords();
         return store.records().stream().sorted((a, b) -> a.id().compareTo(b.id()))
-                .map(r -> details(r, null)).toList();
+                .map(r -> details(r, null, hostRecords)).toList();
     }
 
     public boolean exists(String id) {
@@ -251,8 +252,14 @@ public class DatabaseService {
     }
 
     DatabaseDetails details(DatabaseRecord record, DatabaseSpec spec) {
-        Map<String, HostRecord> hostRecords = hosts.list().stream()
-                .collect(Collectors.toMap(h -> h.record().id(), h -> h.record()));
+        return details(record, spec, hostRecords());
+    }
+
+    private Map<String, HostRecord> hostRecords() {
+        return hosts.list().stream().collect(Collectors.toMap(h -> h.record().id(), HostService.HostView::record));
+    }
+
+    private DatabaseDetails details(DatabaseRecord record, DatabaseSpec spec, Map<String, HostRecord> hostRecords) {
         Map<String, InstanceStatus> statuses = store.statuses(record.id());
         Instant now = Instant.now();
         List<DatabaseDetails.InstanceDetails> instances = store.instances(record.id()).values().stream()

@@ -249,6 +249,11 @@ public class DatabaseStore {
         return etcd().get(planKey(db, iid)).map(v -> read(v.value(), InstanceSpec.class));
     }
 
+    /** Every planned instance spec of the database, in one read. */
+    public Map<String, InstanceSpec> plannedSpecs(String db) {
+        return byId(etcd().getPrefix("/plans/" + db + "/"), InstanceSpec.class, InstanceSpec::instanceId);
+    }
+
     public void clearPlans(String db) {
         etcd().deletePrefix("/plans/" + db + "/");
     }

@@ -15,6 +15,10 @@ public class OperationPlanExpressions {
 
     /** {@code "a,b"} → [a, b]; an empty string is an empty list (the activity is skipped). */
     public List<String> ids(String commaSeparated) {
+        return split(commaSeparated);
+    }
+
+    static List<String> split(String commaSeparated) {
         if (commaSeparated == null || commaSeparated.isBlank()) {
             return List.of();
         }

@@ -1,5 +1,7 @@
 package io.controlplane.engine;
 
+import java.util.List;
+
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +23,11 @@ public interface StepContext {
 
     /** A variable that the process must have set; a missing one is a permanent error of the model. */
     String requireString(String name);
+
+    /** A comma-separated string variable (the database plans' lists) as a list; missing or empty is empty. */
+    default List<String> stringList(String name) {
+        return OperationPlanExpressions.split(variable(name).map(Object::toString).orElse(""));
+    }
 
     void log(String message);
 

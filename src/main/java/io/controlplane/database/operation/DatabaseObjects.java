@@ -10,8 +10,6 @@ import io.controlplane.postgres.PostgresAdmin;
 import io.controlplane.resource.InstanceSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.springframework.stereotype.Service;
 
 /**
@@ -62,20 +60,9 @@ public class DatabaseObjects {
         return done;
     }
 
-    /** The node's primary as Patroni sees it, among the instances the operation planned or applied. */
+    /** The node's primary as Patroni sees it right now. */
     private InstanceSpec primary(String databaseId, String nodeName) {
-        Map<String, InstanceSpec> members = new TreeMap<>();
-        store.instanceSpecs(databaseId).values().stream().filter(s -> s.nodeName().equals(nodeName))
-                .forEach(s -> members.put(s.instanceId(), s));
-        if (members.isEmpty()) {
-            throw new PermanentException("node " + nodeName + " has no ready instance");
-        }
-        for (InstanceSpec member : members.values()) {
-            var status = configs.patroniClient(member).status();
-            if (status.isPresent() && status.get().role() == io.controlplane.patroni.MemberRole.PRIMARY) {
-                return member;
-            }
-        }
-        throw new TransientException("node " + nodeName + " has no primary right now");
+        return configs.nodePrimary(databaseId, nodeName)
+                .orElseThrow(() -> new TransientException("node " + nodeName + " has no primary right now"));
     }
 }

@@ -1,5 +1,6 @@
 package io.controlplane.database.operation;
 
+import io.controlplane.cluster.ClusterService;
 import io.controlplane.database.DatabaseState;
 import io.controlplane.database.DatabaseStore;
 import io.controlplane.database.InstanceState;
@@ -11,9 +12,9 @@ import org.springframework.stereotype.Service;
 public class DatabaseOutcome {
 
     private final DatabaseStore store;
-    private final io.controlplane.cluster.ClusterService cluster;
+    private final ClusterService cluster;
 
-    public DatabaseOutcome(DatabaseStore store, io.controlplane.cluster.ClusterService cluster) {
+    public DatabaseOutcome(DatabaseStore store, ClusterService cluster) {
         this.store = store;
         this.cluster = cluster;
     }

@@ -1,5 +1,6 @@
 package io.controlplane.database.operation;
 
+import java.util.ArrayList;
 import io.controlplane.common.PermanentException;
 import io.controlplane.database.DatabaseRecord;
 import io.controlplane.database.DatabaseStore;
@@ -52,18 +53,20 @@ public class DatabasePlanner {
             desired = DesiredState.instances(databaseId, record.tenantId(), spec, manifest::image);
         }
         Map<String, InstanceRecord> records = store.instances(databaseId);
-        Map<String, InstanceSpec> current = new TreeMap<>(store.instanceSpecs(databaseId));
+        Map<String, InstanceSpec> finishedSpecs = store.instanceSpecs(databaseId);
+        Map<String, InstanceSpec> current = new TreeMap<>(finishedSpecs);
         // instances whose create never finished have a record and a planned spec but no stored spec
+        Map<String, InstanceSpec> planned = store.plannedSpecs(databaseId);
         for (String id : records.keySet()) {
-            if (!current.containsKey(id)) {
-                store.planned(databaseId, id).ifPresent(p -> current.put(id, p));
+            if (!current.containsKey(id) && planned.containsKey(id)) {
+                current.put(id, planned.get(id));
             }
         }
         Map<String, InstanceStatus> statuses = store.statuses(databaseId);
         Set<String> primaries = statuses.entrySet().stream()
                 .filter(e -> "primary".equals(e.getValue().roleOrNull())).map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
-        Set<String> finished = store.instanceSpecs(databaseId).keySet();
+        Set<String> finished = finishedSpecs.keySet();
         DatabasePlan plan = DatabasePlan.between(onlyFinished(current, finished), desired, primaries, forceUpdate);
         // an unfinished instance is created again (its steps are idempotent), not updated
         plan = recreateUnfinished(plan, current, finished);
@@ -127,7 +130,7 @@ public class DatabasePlanner {
         }
         // unfinished instances that the spec no longer wants must be removed like any other
         Set<String> wanted = plan.finalInstances().stream().map(InstanceSpec::instanceId).collect(Collectors.toSet());
-        List<InstanceSpec> remove = new java.util.ArrayList<>(plan.remove());
+        List<InstanceSpec> remove = new ArrayList<>(plan.remove());
         unfinished.stream().filter(id -> !wanted.contains(id)).forEach(id -> remove.add(current.get(id)));
         return new DatabasePlan(plan.createPrimaries(), plan.createReplicas(), plan.update(), plan.unchanged(), remove,
                 plan.nodes(), plan.removedNodes());

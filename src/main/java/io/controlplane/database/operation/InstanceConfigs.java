@@ -1,5 +1,6 @@
 package io.controlplane.database.operation;
 
+import java.util.OptionalLong;
 import io.controlplane.cluster.ClusterService;
 import io.controlplane.cluster.HostRecord;
 import io.controlplane.cluster.HostService;
@@ -92,7 +93,7 @@ public class InstanceConfigs {
         return new PatroniClient(address(host(spec.hostId())), spec.patroniPort());
     }
 
-    /** A superuser connection to one instance; the caller closes nothing, each call connects. */
+    /** Superuser SQL on one instance; each call opens and closes its own connection. */
     public PostgresAdmin postgres(InstanceSpec spec) {
         return new PostgresAdmin(address(host(spec.hostId())), spec.port(),
                 store.secrets(spec.databaseId()).superuserPassword());
@@ -113,7 +114,7 @@ public class InstanceConfigs {
         if (status.get().role() == MemberRole.PRIMARY) {
             return postgres(spec).isInRecovery() ? "the primary is still in recovery" : "";
         }
-        Optional<InstanceSpec> primary = nodePrimary(spec);
+        Optional<InstanceSpec> primary = nodePrimary(spec.databaseId(), spec.nodeName());
         if (primary.isEmpty()) {
             return "the node has no primary yet";
         }
@@ -122,13 +123,16 @@ public class InstanceConfigs {
         return streaming ? "" : "the replica is not streaming from " + primary.get().instanceId() + " yet";
     }
 
-    /** The instance of the node that Patroni says is primary, among stored and planned instances. */
-    Optional<InstanceSpec> nodePrimary(InstanceSpec member) {
-        Map<String, InstanceSpec> candidates = new LinkedHashMap<>(store.instanceSpecs(member.databaseId()));
-        store.instances(member.databaseId()).keySet().forEach(id -> store.planned(member.databaseId(), id)
-                .filter(InstanceSpec::portsAllocated).ifPresent(p -> candidates.putIfAbsent(id, p)));
+    /**
+     * The instance of a node that Patroni says is primary, among the applied instances and those the
+     * current operation has planned and given ports.
+     */
+    Optional<InstanceSpec> nodePrimary(String databaseId, String nodeName) {
+        Map<String, InstanceSpec> candidates = new LinkedHashMap<>(store.instanceSpecs(databaseId));
+        store.plannedSpecs(databaseId).values().stream().filter(InstanceSpec::portsAllocated)
+                .forEach(p -> candidates.putIfAbsent(p.instanceId(), p));
         for (InstanceSpec candidate : candidates.values()) {
-            if (!candidate.nodeName().equals(member.nodeName()) || candidate.instanceId().equals(member.instanceId())) {
+            if (!candidate.nodeName().equals(nodeName)) {
                 continue;
             }
             var s = patroniClient(candidate).status();
@@ -161,7 +165,7 @@ public class InstanceConfigs {
                 : Double.parseDouble(cpus);
     }
 
-    private static Optional<Long> boxed(java.util.OptionalLong value) {
+    private static Optional<Long> boxed(OptionalLong value) {
         return value.isPresent() ? Optional.of(value.getAsLong()) : Optional.empty();
     }
 

@@ -1,5 +1,7 @@
 package io.controlplane.database.operation;
 
+import java.util.HashSet;
+import java.util.Set;
 import io.controlplane.common.PermanentException;
 import io.controlplane.etcd.pki.CertificateBundle;
 import java.io.IOException;
@@ -65,12 +67,12 @@ final class InstanceFiles {
     }
 
     /** The lines of the postgresql.conf Patroni writes into PGDATA; empty before the first start. */
-    java.util.Set<String> postgresqlConfLines() {
+    Set<String> postgresqlConfLines() {
         Path conf = data().resolve("pgdata").resolve("postgresql.conf");
         try {
-            return Files.exists(conf) ? new java.util.HashSet<>(Files.readAllLines(conf)) : java.util.Set.of();
+            return Files.exists(conf) ? new HashSet<>(Files.readAllLines(conf)) : Set.of();
         } catch (IOException e) {
-            return java.util.Set.of();
+            return Set.of();
         }
     }
 

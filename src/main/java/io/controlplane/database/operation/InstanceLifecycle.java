@@ -19,7 +19,14 @@ import io.controlplane.resource.InstanceSpec;
 import io.controlplane.resource.PortAllocator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import org.springframework.stereotype.Service;
 
 /**
@@ -104,11 +111,11 @@ public class InstanceLifecycle {
      */
     public String applyPatroniConfig(String databaseId, String instanceId) {
         InstanceSpec planned = allocated(databaseId, instanceId);
-        PatroniClient patroni = patroni(planned);
+        PatroniClient patroni = configs.patroniClient(planned);
         patroni.status().orElseThrow(() -> new TransientException("Patroni of " + instanceId + " does not answer yet"));
         PatroniInstanceConfig cfg = configs.patroniConfig(planned);
         InstanceFiles files = files(instanceId);
-        java.util.Set<String> toApply = new java.util.LinkedHashSet<>(expectedConfLines(planned, cfg));
+        Set<String> toApply = new LinkedHashSet<>(expectedConfLines(planned, cfg));
         toApply.removeAll(files.postgresqlConfLines());
         Map<String, Object> dcs = Map.of("postgresql", Map.of("parameters", generator.dcsParameters(cfg)));
         // POST /reload only flags a reload for Patroni's next loop (up to loop_wait later); a PATCH of the
@@ -124,16 +131,16 @@ public class InstanceLifecycle {
             }
             patroni.restart();
             restarts++;
-            toApply = java.util.Set.of();
+            toApply = Set.of();
         }
         throw new TransientException("Postgres of " + instanceId + " still has settings pending a restart");
     }
 
     /** The lines Patroni writes to postgresql.conf for our settings: {@code name = 'value'}. */
-    private java.util.List<String> expectedConfLines(InstanceSpec planned, PatroniInstanceConfig cfg) {
-        java.util.List<String> lines = new java.util.ArrayList<>();
+    private List<String> expectedConfLines(InstanceSpec planned, PatroniInstanceConfig cfg) {
+        List<String> lines = new ArrayList<>();
         lines.add("port = '" + planned.port() + "'");
-        java.util.Map<String, String> all = new java.util.TreeMap<>(generator.dcsParameters(cfg));
+        Map<String, String> all = new TreeMap<>(generator.dcsParameters(cfg));
         all.putAll(generator.localParameters(cfg));
         all.forEach((k, v) -> lines.add(k + " = '" + v.replace("\\", "\\\\").replace("'", "''") + "'"));
         return lines;
@@ -156,8 +163,7 @@ public class InstanceLifecycle {
             if (last.isEmpty()) {
                 store.putInstanceSpec(planned);
                 store.updateInstance(databaseId, instanceId,
-                        r -> r.withPorts(planned.port(), planned.patroniPort(), Instant.now())
-                                .withState(InstanceState.AVAILABLE, null, Instant.now()));
+                        r -> r.withState(InstanceState.AVAILABLE, null, Instant.now()));
                 return "instance " + instanceId + " is ready on port " + planned.port();
             }
             sleep(Duration.ofSeconds(1));
@@ -175,14 +181,14 @@ public class InstanceLifecycle {
 
     /**
      * "Remove instance files and credentials": the instance directory (only on its own host; a removed
-     * host's files stay), its etcd user, its ports, its Patroni member key and its records.
+     * host's files stay), its etcd user, its ports, its Patroni member key (the node's whole Patroni
+     * scope when the node is among {@code removedNodes}) and its records.
      */
-    public String removeInstanceData(String databaseId, String instanceId, boolean nodeRemoved) {
+    public String removeInstanceData(String databaseId, String instanceId, Collection<String> removedNodes) {
         InstanceRecord record = store.instance(databaseId, instanceId).orElse(null);
-        String hostId = record != null ? record.hostId()
-                : store.planned(databaseId, instanceId).map(InstanceSpec::hostId).orElse(config.hostId());
-        String nodeName = record != null ? record.nodeName()
-                : store.planned(databaseId, instanceId).map(InstanceSpec::nodeName).orElse(null);
+        Optional<InstanceSpec> planned = record != null ? Optional.empty() : store.planned(databaseId, instanceId);
+        String hostId = record != null ? record.hostId() : planned.map(InstanceSpec::hostId).orElse(config.hostId());
+        String nodeName = record != null ? record.nodeName() : planned.map(InstanceSpec::nodeName).orElse(null);
         boolean local = hostId.equals(config.hostId());
         if (local) {
             files(instanceId).deleteAll();
@@ -194,26 +200,20 @@ public class InstanceLifecycle {
         ports.release(hostId, instanceId + "/patroni");
         if (nodeName != null) {
             String scope = EtcdAdmin.patroniPrefix(databaseId, nodeName);
-            cluster.deleteOutsideKeyRoot(nodeRemoved ? scope : scope + "members/" + instanceId);
+            cluster.deleteOutsideKeyRoot(removedNodes.contains(nodeName) ? scope : scope + "members/" + instanceId);
         }
         store.deleteInstance(databaseId, instanceId);
         return local ? "removed files, credentials and ports of " + instanceId
                 : "removed credentials and ports of " + instanceId + "; its files stay on host " + hostId;
     }
 
-    /** The node of an instance, from its record or its planned spec. */
-    public java.util.Optional<String> nodeOf(String databaseId, String instanceId) {
-        return store.instance(databaseId, instanceId).map(InstanceRecord::nodeName)
-                .or(() -> store.planned(databaseId, instanceId).map(InstanceSpec::nodeName));
-    }
-
     /**
-     * {@code POST /reload} only flags a reload: Patroni re-reads patroni.yaml at the start of its next
-     * HA loop, up to {@code loop_wait} (10 s) later, and only then shows {@code pending_restart} (e.g.
-     * for a new port). Its REST API offers no sign that the loop ran ({@code dcs_last_seen} also moves
-     * on API calls), so look for longer than one loop.
+     * Whether Postgres needs a restart after a reload. Patroni decides that when it applies the reload
+     * and rewrites postgresql.conf; its REST API gives no sign that this happened ({@code dcs_last_seen}
+     * also moves on API calls), so wait until the file shows every new setting, or for longer than one
+     * Patroni loop when a setting never shows as written, then ask.
      */
-    private boolean waitForPendingRestart(PatroniClient patroni, InstanceFiles files, java.util.Set<String> toApply) {
+    private boolean waitForPendingRestart(PatroniClient patroni, InstanceFiles files, Set<String> toApply) {
         Instant deadline = Instant.now().plus(RELOAD_APPLIED_WAIT);
         if (!toApply.isEmpty()) {
             // once postgresql.conf shows every new setting, Patroni has reloaded and knows what is pending
@@ -236,10 +236,6 @@ public class InstanceLifecycle {
             }
             sleep(Duration.ofMillis(500));
         }
-    }
-
-    private PatroniClient patroni(InstanceSpec spec) {
-        return configs.patroniClient(spec);
     }
 
     private InstanceSpec planned(String databaseId, String instanceId) {

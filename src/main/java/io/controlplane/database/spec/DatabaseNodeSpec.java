@@ -1,5 +1,6 @@
 package io.controlplane.database.spec;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,7 +44,7 @@ public record DatabaseNodeSpec(
     public Optional<OrchestratorOpts> orchestratorOpts() { return Optional.ofNullable(orchestratorOptsOrNull); }
     public Optional<String> sourceNode() { return Optional.ofNullable(sourceNodeOrNull); }
 
-    DatabaseNodeSpec withoutHosts(java.util.Collection<String> removed) {
+    DatabaseNodeSpec withoutHosts(Collection<String> removed) {
         return new DatabaseNodeSpec(name, hostIds.stream().filter(h -> !removed.contains(h)).toList(),
                 postgresVersionOrNull, portOrNull, patroniPortOrNull, cpusOrNull, memoryOrNull, postgresqlConf, pgHbaConf,
                 pgIdentConf, backupConfigOrNull, restoreConfigOrNull, orchestratorOptsOrNull, sourceNodeOrNull);

@@ -1,5 +1,6 @@
 package io.controlplane.database.spec;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -71,7 +72,7 @@ public record DatabaseSpec(
     }
 
     /** The same spec without the nodes' hosts in {@code hostIds}; nodes left with no host are dropped. */
-    public DatabaseSpec withoutHosts(java.util.Collection<String> hostIds) {
+    public DatabaseSpec withoutHosts(Collection<String> hostIds) {
         List<DatabaseNodeSpec> kept = nodes.stream().map(n -> n.withoutHosts(hostIds))
                 .filter(n -> !n.hostIds().isEmpty()).toList();
         return with(postgresVersionOrNull, spockVersionOrNull, kept, databaseUsers, backupConfigOrNull,
