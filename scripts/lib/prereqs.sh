@@ -31,6 +31,12 @@ cp_log_error() {
   printf 'controlplane: error: %s\n' "$*" >&2
 }
 
+# cp_progress MESSAGE: one line saying what a long set-up step is doing (stderr, so it never
+# mixes with a command's output).
+cp_progress() {
+  printf 'controlplane: %s\n' "$*" >&2
+}
+
 # cp_require_root WHAT: fail unless running as root.
 cp_require_root() {
   if [[ ${EUID:-$(id -u)} -ne 0 ]]; then
@@ -79,6 +85,7 @@ cp_apt_install() {
   done
   ((${#missing[@]} > 0)) || return 0
   cp_require_root "installing ${missing[*]}" || return 1
+  cp_progress "installing ${missing[*]} (Debian packages; usually under a minute)"
   log=$(mktemp /tmp/cp-apt.XXXXXX.log)
   if [[ -z $_CP_APT_UPDATED ]]; then
     if ! _cp_apt_run "$log" update; then
@@ -129,6 +136,7 @@ cp_ensure_docker() {
       fi
     fi
     if [[ -z $pid ]]; then
+      cp_progress "starting the Docker engine (log $log)"
       mkdir -p "$(dirname "$log")"
       # Own session, so that signals to the caller's process group never
       # reach the engine; dockerd writes its own pid file.
@@ -161,6 +169,7 @@ cp_ensure_docker() {
       fi
       ;;
     inactive | "")
+      cp_progress "creating a single-node Docker Swarm on 127.0.0.1"
       if ! out=$(docker swarm init --advertise-addr 127.0.0.1 2>&1); then
         cp_log_error "docker swarm init failed: $(printf '%s' "$out" | tail -n 1)"
         return 1
@@ -214,5 +223,6 @@ cp_ensure_runtime() {
   cp_ensure_java
   cp_ensure_etcd
   cp_ensure_docker
+  cp_ensure_debootstrap
   bash "$(dirname "${BASH_SOURCE[0]}")/../../swarm/image/build.sh"
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Offline builder of the control plane's Postgres image (no registry needed).
 #
-#   bash swarm/image/build.sh        # as root, after cp_ensure_docker and cp_ensure_debootstrap
+#   bash swarm/image/build.sh        # as root, after cp_ensure_docker (it installs debootstrap itself)
 #
 # It debootstraps a Debian bookworm root with the packages of packages.txt,
 # shrinks it and imports it with `docker import` as
@@ -11,7 +11,8 @@
 # README.md, manifest.json and smoke-test.sh): when an image with that hash
 # exists already, the build is a no-op that only re-points the :15 tag.
 #
-# Prints one line: image tag, versions, seconds taken.
+# Prints one line on stdout: image tag, versions, seconds taken; while a build runs, a progress
+# line per stage on stderr (a first build takes about 2 minutes).
 #
 # Environment:
 #   CP_IMAGE_NAME         image repository (default controlplane/postgres)
@@ -23,6 +24,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../../scripts/lib/prereqs.sh
+source "$HERE/../../scripts/lib/prereqs.sh"
 IMAGE_NAME=${CP_IMAGE_NAME:-controlplane/postgres}
 PG_MAJOR=15
 SUITE=bookworm
@@ -204,7 +207,7 @@ pkg_version() {
 build() {
   local tag=$1 hash=$2 mirror pkgs pg_version patroni_version pgbackrest_version pglogical_version
   local ids uid gid
-  command -v debootstrap >/dev/null 2>&1 || die "debootstrap is missing (run cp_ensure_debootstrap)"
+  cp_ensure_debootstrap || die "could not install debootstrap and the Debian archive keyring"
   mirror=$(debian_mirror)
   pkgs=$(package_csv)
 
@@ -213,6 +216,7 @@ build() {
   ROOT=$WORKDIR/root
   mkdir -p "$(dirname "$BUILD_LOG")"
   printf 'debootstrap %s from %s with %s\n' "$SUITE" "$mirror" "$pkgs" >"$BUILD_LOG"
+  cp_progress "building the Postgres image $tag: debootstrap of Debian $SUITE with $pkgs (about 90 s; log $BUILD_LOG)"
   if ! debootstrap --variant=minbase --components=main --include="$pkgs" \
     "$SUITE" "$ROOT" "$mirror" >>"$BUILD_LOG" 2>&1; then
     tail -n 5 "$BUILD_LOG" >&2
@@ -258,6 +262,7 @@ build() {
   pglogical_version=$(pkg_version "postgresql-$PG_MAJOR-pglogical")
 
   printf 'docker import as %s\n' "$tag" >>"$BUILD_LOG"
+  cp_progress "importing the root into Docker as $tag (about 20 s; $(elapsed) s so far)"
   if ! tar --numeric-owner -C "$ROOT" \
     --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -c . 2>>"$BUILD_LOG" |
     docker import \
