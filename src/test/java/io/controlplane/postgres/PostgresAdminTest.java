@@ -7,6 +7,7 @@ import io.controlplane.common.OperationFailedException;
 import io.controlplane.common.PermanentException;
 import io.controlplane.common.TransientException;
 import io.controlplane.database.spec.DatabaseUserSpec;
+import io.controlplane.support.LocalPostgres;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package io.controlplane.postgres;
+package io.controlplane.support;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * A throwaway PostgreSQL 15 on 127.0.0.1 run with Debian's binaries as the {@code postgres} user, with
  * the superuser {@code pgedge} logging in by SCRAM password over TCP, as in a generated instance.
  */
-final class LocalPostgres implements AutoCloseable {
+public final class LocalPostgres implements AutoCloseable {
 
     private static final String BIN = "/usr/lib/postgresql/15/bin/";
     private final Path dir;
@@ -23,7 +23,7 @@ final class LocalPostgres implements AutoCloseable {
         this.port = port;
     }
 
-    static LocalPostgres start(Path parent, String pgedgePassword) throws IOException, InterruptedException {
+    public static LocalPostgres start(Path parent, String pgedgePassword) throws IOException, InterruptedException {
         Path dir = parent.resolve("pg");
         Files.createDirectories(dir);
         // the postgres user must be able to reach its directory inside the test's temp dir
@@ -43,12 +43,12 @@ final class LocalPostgres implements AutoCloseable {
         return pg;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Runs SQL through the socket as {@code postgres}, bypassing the code under test. */
-    String psql(String database, String sql) throws IOException, InterruptedException {
+    public String psql(String database, String sql) throws IOException, InterruptedException {
         return asPostgres("/usr/bin/psql -h " + dir + " -p " + port + " -U postgres -d " + database
                 + " -v ON_ERROR_STOP=1 -At -c \"" + sql.replace("\"", "\\\"") + "\"").strip();
     }
