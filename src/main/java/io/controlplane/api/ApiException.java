@@ -35,6 +35,16 @@ public class ApiException extends RuntimeException {
                 "this operation is invalid on an uninitialized cluster");
     }
 
+    /**
+     * A host of an initialized cluster that has not reconnected to it since it started (our own error,
+     * not pgEdge's: a client should wait and try again, see {@code Retry-After}).
+     */
+    public static ApiException hostStarting(String problem) {
+        String message = "this host is starting and reconnecting to its cluster; try again in a few seconds"
+                + (problem == null || problem.isBlank() ? "" : " (last attempt: " + problem + ")");
+        return new ApiException("host_starting", HttpStatus.SERVICE_UNAVAILABLE, message);
+    }
+
     public static ApiException clusterAlreadyInitialized() {
         return new ApiException("cluster_already_initialized", HttpStatus.CONFLICT,
                 "this operation is invalid on an initialized cluster");

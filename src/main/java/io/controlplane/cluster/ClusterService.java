@@ -26,6 +26,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,6 +48,8 @@ import org.springframework.stereotype.Service;
 public class ClusterService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterService.class);
+    /** How long one rejoin attempt waits for the embedded etcd member to see a quorum. */
+    private static final Duration REJOIN_ATTEMPT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
@@ -63,6 +66,9 @@ public class ClusterService {
         this.membership = membership;
         this.certDir = config.dataDir().resolve("certificates");
         this.generatedConfig = config.generatedConfigPath();
+        if (storedCredentials().isPresent()) {
+            membership.markRejoining();
+        }
     }
 
     /** The cluster store; only valid once the host is part of a cluster. */
@@ -84,33 +90,59 @@ public class ClusterService {
         return new EtcdAdmin(clientConfig);
     }
 
-    /** Rejoins the cluster after a restart, from the data dir; does nothing on a host that never joined. */
+    /**
+     * Rejoins the cluster after a restart, from the data dir; does nothing on a host that never joined.
+     * Safe to call again after a failure: the embedded etcd member keeps running (it needs the other
+     * members for a quorum, and they may start after this host), and what is done is not repeated.
+     *
+     * @return false on a host that never joined; true once reconnected
+     * @throws ClusterException {@code SERVER_ERROR} while the cluster cannot be reached yet
+     */
     public synchronized boolean resume() {
-        Map<String, Object> generated = GeneratedConfig.read(generatedConfig);
-        Object user = generated.get("etcd_username");
-        if (user == null || !Files.exists(certDir.resolve("ca.crt"))) {
+        if (membership.isInitialized()) {
+            return true;
+        }
+        Optional<EtcdCredentials> credentials = storedCredentials();
+        if (credentials.isEmpty()) {
             return false;
         }
-        EtcdCredentials credentials = new EtcdCredentials(user.toString(), String.valueOf(generated.get("etcd_password")));
         List<URI> endpoints = new ArrayList<>();
         if (config.etcd().embedded()) {
-            member = new EtcdMember(memberConfig());
-            OrphanEtcd.stopIfRunning(config.dataDir());
-            member.start();
-            OrphanEtcd.record(config.dataDir(), member.pid());
+            if (member == null) {
+                member = new EtcdMember(memberConfig());
+                OrphanEtcd.stopIfRunning(config.dataDir());
+                member.launch();
+                OrphanEtcd.record(config.dataDir(), member.pid());
+            }
+            if (!member.awaitHealthy(REJOIN_ATTEMPT)) {
+                throw new ClusterException(Kind.SERVER_ERROR, "the embedded etcd member has no quorum yet: waiting for"
+                        + " the other members of the cluster to start");
+            }
             endpoints.add(member.clientUrl());
         }
-        endpoints.addAll(storedEndpoints(generated));
-        connect(distinct(endpoints), credentials);
+        if (store == null) {
+            endpoints.addAll(storedEndpoints(GeneratedConfig.read(generatedConfig)));
+            connect(distinct(endpoints), credentials.get());
+        }
         publishHostRecord();
         membership.markInitialized();
         LOG.info("rejoined the cluster as host {} (etcd {})", config.hostId(), config.etcd().mode());
         return true;
     }
 
+    /** The etcd credentials of a host that initialized or joined a cluster, from its data dir. */
+    private Optional<EtcdCredentials> storedCredentials() {
+        Map<String, Object> generated = GeneratedConfig.read(generatedConfig);
+        Object user = generated.get("etcd_username");
+        if (user == null || !Files.exists(certDir.resolve("ca.crt"))) {
+            return Optional.empty();
+        }
+        return Optional.of(new EtcdCredentials(user.toString(), String.valueOf(generated.get("etcd_password"))));
+    }
+
     /** {@code GET /v1/cluster/init}: a new cluster whose first member is this host. */
     public synchronized JoinTokenView init(Optional<String> requestedClusterId) {
-        if (membership.isInitialized()) {
+        if (membership.state() != ClusterMembership.State.NOT_MEMBER) {
             throw new ClusterException(Kind.ALREADY_INITIALIZED, "this operation is invalid on an initialized cluster");
         }
         if (!config.etcd().embedded()) {
@@ -192,7 +224,7 @@ public class ClusterService {
 
     /** {@code POST /v1/cluster/join}, after the joining host got its options from a member. */
     public synchronized void join(JoinOptions options) {
-        if (membership.isInitialized()) {
+        if (membership.state() != ClusterMembership.State.NOT_MEMBER) {
             throw new ClusterException(Kind.ALREADY_INITIALIZED, "this operation is invalid on an initialized cluster");
         }
         CertificateBundle client = new CertificateBundle(options.clientCert(), options.clientKey());

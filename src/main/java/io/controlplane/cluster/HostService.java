@@ -45,6 +45,7 @@ public class HostService {
     static final Duration HEARTBEAT = Duration.ofSeconds(3);
     static final Duration LEASE_TTL = Duration.ofSeconds(9);
     private static final Duration STALE_AFTER = Duration.ofSeconds(15);
+    private static final Duration REJOIN_BACKOFF_MAX = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(HostService.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
@@ -70,15 +71,31 @@ public class HostService {
         this.membership = membership;
     }
 
-    /** A restarted host resumes its membership and its heartbeat. */
+    /**
+     * A restarted host resumes its membership, then its heartbeat. The other members may still be down
+     * (hosts start in any order), so a failed attempt is tried again until it succeeds; meanwhile the
+     * API answers 503 {@code host_starting}.
+     */
     @EventListener(ApplicationReadyEvent.class)
     public void resumeAtStart() {
+        heartbeat.execute(() -> rejoin(1));
+    }
+
+    private void rejoin(int attempt) {
         try {
             cluster.resume();
+            heartbeat.scheduleWithFixedDelay(this::beat, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            LOG.error("could not rejoin the cluster from the data dir: {}", e.getMessage(), e);
+            long delay = Math.min(REJOIN_BACKOFF_MAX.toMillis(), 500L << Math.min(attempt, 6));
+            membership.rejoinFailed(e.getMessage());
+            LOG.warn("could not rejoin the cluster yet (attempt {}), trying again in {} ms: {}", attempt, delay,
+                    e.getMessage());
+            try {
+                heartbeat.schedule(() -> rejoin(attempt + 1), delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // shutting down
+            }
         }
-        heartbeat.scheduleWithFixedDelay(this::beat, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy

@@ -132,6 +132,31 @@ public final class EtcdMember implements AutoCloseable {
         launchAndAwaitHealthy(List.of(), "start");
     }
 
+    /**
+     * Starts on an existing data dir and returns at once, supervised like {@link #start()}. For a
+     * restart of one host of a cluster: its member cannot be healthy before a quorum of the other
+     * members runs, and they may start later, so the caller waits with {@link #awaitHealthy} and the
+     * process is not stopped when that takes long.
+     */
+    public void launch() {
+        if (!hasData()) {
+            throw new EtcdMemberException("etcd data dir " + config.dataDir() + " holds no member; use bootstrap() or join()");
+        }
+        Process started;
+        synchronized (this) {
+            if (state != State.NEW) {
+                throw new IllegalStateException("etcd member " + config.name() + " is " + state);
+            }
+            firstStartFlags = List.of();
+            started = spawn(List.of());
+            process = started;
+            state = State.RUNNING;
+        }
+        registerShutdownHook();
+        LOG.info("etcd member {} started, pid {}; waiting for its cluster", config.name(), started.pid());
+        watch(started);
+    }
+
     /** True when etcd has written its member directory, i.e. the member was bootstrapped or joined. */
     public boolean hasData() {
         return Files.isDirectory(config.dataDir().resolve("member"));
@@ -232,15 +257,11 @@ public final class EtcdMember implements AutoCloseable {
                 throw new IllegalStateException("etcd member " + config.name() + " is already running");
             }
             firstStartFlags = startFlags;
-            started = launch(startFlags);
+            started = spawn(startFlags);
             process = started;
             state = State.RUNNING;
         }
-        try {
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        } catch (IllegalArgumentException e) {
-            // already registered by an earlier start
-        }
+        registerShutdownHook();
         Instant deadline = Instant.now().plus(config.startTimeout());
         while (true) {
             if (isHealthy()) {
@@ -259,6 +280,14 @@ public final class EtcdMember implements AutoCloseable {
         }
     }
 
+    private void registerShutdownHook() {
+        try {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        } catch (IllegalArgumentException e) {
+            // already registered by an earlier start
+        }
+    }
+
     private void failStart(String action, String reason) {
         Process failed;
         synchronized (this) {
@@ -273,7 +302,7 @@ public final class EtcdMember implements AutoCloseable {
                 + "; last lines of " + config.logFile() + ":\n" + logTail());
     }
 
-    private Process launch(List<String> startFlags) {
+    private Process spawn(List<String> startFlags) {
         if (!Files.isExecutable(config.binary())) {
             throw new EtcdMemberException("etcd binary not found or not executable at " + config.binary()
                     + " (install it with: apt-get install -y etcd-server etcd-client)");
@@ -369,7 +398,7 @@ public final class EtcdMember implements AutoCloseable {
                 return;
             }
             try {
-                process = launch(hasData() ? List.of() : firstStartFlags);
+                process = spawn(hasData() ? List.of() : firstStartFlags);
                 restarts++;
                 LOG.warn("etcd member {} restarted, pid {}", config.name(), process.pid());
                 watch(process);
