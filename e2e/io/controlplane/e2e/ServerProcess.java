@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 /** One control plane server started from the packaged jar as a separate OS process. */
 public final class ServerProcess implements AutoCloseable {
 
+    /** Where the servers' output goes: {@code target/e2e-logs/<test dir>-<host>.out}. */
+    private static final Path LOGS = Path.of("target", "e2e-logs");
+
     private final Path dataDir;
     private final int port;
     private final Path output;
@@ -25,7 +28,13 @@ public final class ServerProcess implements AutoCloseable {
     public ServerProcess(Path dataDir, int port, Map<String, String> extraEnv) {
         this.dataDir = dataDir;
         this.port = port;
-        this.output = dataDir.resolveSibling(dataDir.getFileName() + ".out");
+        // kept after the test (the data dirs are deleted) so a failure can be read in CI
+        this.output = LOGS.resolve(dataDir.getParent().getFileName() + "-" + dataDir.getFileName() + ".out");
+        try {
+            Files.createDirectories(LOGS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.env = new LinkedHashMap<>();
         env.put("CONTROL_PLANE_DATA_DIR", dataDir.toString());
         env.put("CONTROL_PLANE_HTTP__PORT", String.valueOf(port));
@@ -43,6 +52,11 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the process; returns once /v1/version answers. */
     public ServerProcess start(Duration timeout) {
+        return launch().awaitReady(timeout);
+    }
+
+    /** Starts the process and returns at once (several hosts can be started at the same moment). */
+    public ServerProcess launch() {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -54,6 +68,11 @@ public final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return this;
+    }
+
+    /** Waits until /v1/version answers; fails when the process exits or the timeout passes. */
+    public ServerProcess awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -69,6 +88,11 @@ public final class ServerProcess implements AutoCloseable {
             sleep(200);
         }
         throw new IllegalStateException("server did not answer within " + timeout + ":\n" + outputTail());
+    }
+
+    /** The same host again (data dir, ports and environment) after this process stopped: a restart. */
+    public ServerProcess again() {
+        return new ServerProcess(dataDir, port, env);
     }
 
     public String url(String path) {
