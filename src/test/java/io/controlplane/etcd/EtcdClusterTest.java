@@ -262,7 +262,8 @@ class EtcdClusterTest {
     @Order(10)
     void cancelledCampaignDoesNotBecomeLeaderLater() throws Exception {
         Leadership first = store.campaign("/elections/monitor", "host-a", Duration.ofSeconds(10));
-        CompletableFuture<Leadership> withdrawn = store.campaignAsync("/elections/monitor", "host-b", Duration.ofSeconds(10));
+        // a long TTL: left alone, this candidacy's key would stay for a minute, far past the waits below
+        CompletableFuture<Leadership> withdrawn = store.campaignAsync("/elections/monitor", "host-b", Duration.ofSeconds(60));
         eventually(Duration.ofSeconds(10), () -> store.getPrefix("/elections/monitor/").size() == 2);
         withdrawn.cancel(true);
         // withdrawing revokes the candidacy's lease, and with it its key: nothing is left to win later
