@@ -9,5 +9,6 @@ source scripts/lib/prereqs.sh
 
 cp_ensure_runtime
 cp_ensure_postgres
+cp_ensure_test_tools
 
 mvn -B -ntp verify "$@"

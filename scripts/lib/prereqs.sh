@@ -3,7 +3,7 @@
 #
 # Source this file; do not execute it:
 #     source scripts/lib/prereqs.sh
-#     cp_ensure_docker; cp_ensure_etcd; cp_ensure_postgres; cp_ensure_debootstrap
+#     cp_ensure_docker; cp_ensure_etcd; cp_ensure_postgres; cp_ensure_debootstrap; cp_ensure_test_tools
 #
 # Every function is idempotent, quiet on success and prints one clear line on
 # stderr on failure (plus the tail of the relevant log), then returns non-zero.
@@ -212,6 +212,17 @@ cp_ensure_debootstrap() {
     return 0
   fi
   cp_apt_install debootstrap debian-archive-keyring
+}
+
+# cp_ensure_test_tools: programs the test suite checks our output with (ClusterCaTest verifies the
+# issued certificates with openssl and Python's ssl module; ServerStartupIT reads the built commit
+# with git). Not needed to run the control plane.
+cp_ensure_test_tools() {
+  if command -v openssl >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 &&
+    command -v git >/dev/null 2>&1; then
+    return 0
+  fi
+  cp_apt_install openssl python3 git
 }
 
 # Everything a control plane host needs to run databases: root, Java, etcd, Docker in Swarm mode and

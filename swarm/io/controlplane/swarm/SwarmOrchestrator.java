@@ -3,6 +3,7 @@ package io.controlplane.swarm;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.HealthState;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Info;
@@ -15,6 +16,7 @@ import com.github.dockerjava.api.model.TaskStatus;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.controlplane.common.FailureKind;
 import io.controlplane.common.PermanentException;
 import io.controlplane.common.TransientException;
 import io.controlplane.orchestrator.ComponentHealth;
@@ -110,18 +112,18 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
     public boolean removeService(String name, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         boolean existed = findService(name).map(service -> {
-            try {
-                call(() -> docker.removeServiceCmd(service.getId()).exec());
+            // absent: removed by someone else meanwhile
+            return ifFound("remove service " + name, () -> {
+                docker.removeServiceCmd(service.getId()).exec();
                 return true;
-            } catch (NotFoundException e) {
-                return false; // removed by someone else meanwhile
-            }
+            }).isPresent();
         }).orElse(false);
         if (existed) {
             log.info("removed swarm service {}", name);
         }
         while (true) {
-            List<com.github.dockerjava.api.model.Container> left = call(() -> docker.listContainersCmd()
+            List<com.github.dockerjava.api.model.Container> left = call("list containers of " + name,
+                    () -> docker.listContainersCmd()
                     .withShowAll(true)
                     .withLabelFilter(Map.of(DesiredService.SERVICE_NAME_LABEL, name))
                     .exec());
@@ -142,7 +144,8 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
         if (service.isEmpty()) {
             return Optional.empty();
         }
-        List<Task> tasks = call(() -> docker.listTasksCmd().withServiceFilter(service.get().getId()).exec());
+        List<Task> tasks = call("list tasks of " + name,
+                () -> docker.listTasksCmd().withServiceFilter(service.get().getId()).exec());
         int running = (int) tasks.stream().filter(t -> stateOf(t) == TaskState.RUNNING).count();
         List<Task> newestFirst = tasks.stream().sorted(Comparator
                 .comparing((Task t) -> instant(t.getCreatedAt()))
@@ -187,7 +190,7 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
 
     @Override
     public List<String> listServices(Map<String, String> labels) {
-        List<Service> services = call(() -> labels.isEmpty()
+        List<Service> services = call("list services", () -> labels.isEmpty()
                 ? docker.listServicesCmd().exec()
                 : docker.listServicesCmd().withLabelFilter(labels).exec());
         return services.stream().map(s -> s.getSpec().getName()).sorted().toList();
@@ -195,19 +198,14 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
 
     @Override
     public boolean imageExists(String image) {
-        try {
-            call(() -> docker.inspectImageCmd(image).exec());
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
+        return ifFound("inspect image " + image, () -> docker.inspectImageCmd(image).exec()).isPresent();
     }
 
     @Override
     public ComponentHealth health() {
         try {
-            call(() -> docker.pingCmd().exec());
-            Info info = call(() -> docker.infoCmd().exec());
+            call("ping", () -> docker.pingCmd().exec());
+            Info info = call("info", () -> docker.infoCmd().exec());
             SwarmInfo swarm = info.getSwarm();
             String nodeId = swarm == null ? "" : Objects.toString(swarm.getNodeID(), "");
             String state = swarm == null || swarm.getLocalNodeState() == null ? "" : swarm.getLocalNodeState().getValue();
@@ -237,7 +235,7 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
     String localNodeId() {
         String id = localNodeId;
         if (id == null) {
-            SwarmInfo swarm = call(() -> docker.infoCmd().exec()).getSwarm();
+            SwarmInfo swarm = call("info", () -> docker.infoCmd().exec()).getSwarm();
             id = swarm == null ? null : swarm.getNodeID();
             if (id == null || id.isBlank()) {
                 throw new PermanentException("docker at " + dockerHost + " is not part of a swarm (docker info has no Swarm.NodeID)");
@@ -248,13 +246,9 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
     }
 
     private Optional<Service> findService(String name) {
-        try {
-            // by name, not by a list filter: the name filter of /services matches prefixes
-            return Optional.of(call(() -> docker.inspectServiceCmd(name).exec()))
-                    .filter(s -> s.getSpec() != null && name.equals(s.getSpec().getName()));
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        }
+        // by name, not by a list filter: the name filter of /services matches prefixes
+        return ifFound("inspect service " + name, () -> docker.inspectServiceCmd(name).exec())
+                .filter(s -> s.getSpec() != null && name.equals(s.getSpec().getName()));
     }
 
     /**
@@ -271,19 +265,20 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
         if (containerId == null) {
             return null;
         }
-        try {
-            InspectContainerResponse container = call(() -> docker.inspectContainerCmd(containerId).exec());
-            HealthState health = container.getState() == null ? null : container.getState().getHealth();
-            return health == null ? null : health.getStatus();
-        } catch (NotFoundException e) {
-            return null; // removed already, or on another node
-        }
+        // absent: removed already, or on another node
+        Optional<InspectContainerResponse> container = ifFound("inspect container " + shortId(containerId),
+                () -> docker.inspectContainerCmd(containerId).exec());
+        HealthState health = container.map(c -> c.getState() == null ? null : c.getState().getHealth()).orElse(null);
+        return health == null ? null : health.getStatus();
     }
 
-    /** A create or update: whatever the daemon refuses is the spec's fault, with the daemon's words. */
+    /**
+     * A create or update: a spec the daemon refuses (4xx) is the spec's fault, with the daemon's words;
+     * a conflicting change by someone else or a daemon error may clear by itself ({@link DockerFailures}).
+     */
     private void refusable(String service, Runnable command) {
         try {
-            call(() -> {
+            raw(() -> {
                 command.run();
                 return null;
             });
@@ -293,12 +288,40 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
                 // someone else updated the service between our read and write: reading again fixes it
                 throw new TransientException("swarm service " + service + " changed meanwhile: " + message, e);
             }
+            if (DockerFailures.failureKind(e.getHttpStatus(), message) == FailureKind.TRANSIENT) {
+                throw new TransientException("docker could not change service " + service + " now ("
+                        + e.getHttpStatus() + "): " + message, e);
+            }
             throw new PermanentException("docker refused service " + service + ": " + message, e);
         }
     }
 
-    /** Runs one API call; an unreachable daemon or a timeout becomes a {@link TransientException}. */
-    private <T> T call(Supplier<T> command) {
+    /** Runs one API call; every docker-java exception leaves as one of ours ({@link DockerFailures}). */
+    private <T> T call(String what, Supplier<T> command) {
+        try {
+            return raw(command);
+        } catch (DockerException e) {
+            throw DockerFailures.translate(e, what);
+        }
+    }
+
+    /** Like {@link #call}, with "no such object" (404) as empty. */
+    private <T> Optional<T> ifFound(String what, Supplier<T> command) {
+        try {
+            return Optional.ofNullable(raw(command));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (DockerException e) {
+            throw DockerFailures.translate(e, what);
+        }
+    }
+
+    /**
+     * Runs one API call; an unreachable daemon or a timeout becomes a {@link TransientException}, a
+     * client-side failure (bad docker host, TLS set-up) a {@link PermanentException}; the daemon's own
+     * answers stay docker-java's for the caller to map.
+     */
+    private <T> T raw(Supplier<T> command) {
         try {
             return command.get();
         } catch (DockerException e) {
@@ -306,6 +329,9 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
         } catch (RuntimeException e) {
             if (isConnectionFailure(e)) {
                 throw new TransientException("docker is not reachable at " + dockerHost + ": " + rootMessage(e), e);
+            }
+            if (e instanceof DockerClientException) {
+                throw new PermanentException("docker client for " + dockerHost + " failed: " + rootMessage(e), e);
             }
             throw e;
         }

@@ -1,9 +1,10 @@
 package io.controlplane.etcd;
 
-import io.etcd.jetcd.common.exception.ErrorCode;
+import io.controlplane.common.FailureKind;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,7 +38,10 @@ public final class EtcdCalls {
         }
     }
 
-    /** Maps a jetcd/gRPC failure to an {@link EtcdException} subtype. */
+    /**
+     * Maps a jetcd/gRPC failure to an {@link EtcdException} whose {@link EtcdException#failureKind()}
+     * follows etcd's status code (see {@link #failureKind(Status.Code, String)}).
+     */
     public static EtcdException translate(Throwable failure, String what) {
         Throwable cause = unwrap(failure);
         if (cause instanceof EtcdException own) {
@@ -45,30 +49,62 @@ public final class EtcdCalls {
         }
         String message = describe(cause);
         String text = what + ": " + message;
-        if (cause instanceof io.etcd.jetcd.common.exception.EtcdException etcd) {
-            ErrorCode code = etcd.getErrorCode();
-            if (code == ErrorCode.PERMISSION_DENIED || message.contains("permission denied")) {
-                return new EtcdPermissionDeniedException(text, cause);
-            }
-            if (code == ErrorCode.UNAVAILABLE || code == ErrorCode.DEADLINE_EXCEEDED || isTransient(message)) {
-                return new EtcdUnavailableException(text, cause);
-            }
-            return new EtcdException(text, cause);
+        Status.Code code = statusCode(cause);
+        if (code == null) {
+            // not an answer of etcd: the connection broke, or something unexpected in the client
+            return cause instanceof java.io.IOException || cause instanceof TimeoutException
+                    ? new EtcdUnavailableException(text, cause) : new EtcdException(text, cause);
         }
-        if (cause instanceof io.grpc.StatusRuntimeException || cause instanceof io.grpc.StatusException) {
-            Status.Code code = Status.fromThrowable(cause).getCode();
-            if (code == Status.Code.PERMISSION_DENIED) {
-                return new EtcdPermissionDeniedException(text, cause);
-            }
-            if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || isTransient(message)) {
-                return new EtcdUnavailableException(text, cause);
-            }
-            return new EtcdException(text, cause);
+        if (code == Status.Code.PERMISSION_DENIED || message.contains("permission denied")) {
+            return new EtcdPermissionDeniedException(text, cause);
         }
-        if (cause instanceof java.io.IOException || cause instanceof TimeoutException) {
+        FailureKind kind = failureKind(code, message);
+        if (kind == FailureKind.TRANSIENT && (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+                || isTransient(message))) {
             return new EtcdUnavailableException(text, cause);
         }
-        return new EtcdException(text, cause);
+        return new EtcdException(text, cause, kind);
+    }
+
+    /**
+     * The kind of a raw jetcd or gRPC failure that reached a caller without passing {@link #translate};
+     * empty for any other throwable (its causes are not looked at).
+     */
+    public static Optional<FailureKind> failureKindOf(Throwable failure) {
+        if (failure instanceof EtcdException own) {
+            return Optional.of(own.failureKind());
+        }
+        return statusCode(failure) == null ? Optional.empty() : Optional.of(translate(failure, "etcd").failureKind());
+    }
+
+    /**
+     * What a step should do about an etcd answer with this status. etcd's own errors map to gRPC codes
+     * (etcd {@code api/v3rpc/rpctypes}): no leader, timeouts and unhealthy members are UNAVAILABLE, too
+     * many requests RESOURCE_EXHAUSTED, an unknown auth token (after a member restart; the client logs
+     * in again) UNAUTHENTICATED; a wrong password, an empty user name or a too large request are
+     * INVALID_ARGUMENT, missing rights PERMISSION_DENIED, a compacted revision OUT_OF_RANGE, auth not
+     * enabled or a member that exists already FAILED_PRECONDITION.
+     */
+    static FailureKind failureKind(Status.Code code, String message) {
+        return switch (code) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, CANCELLED, UNKNOWN, INTERNAL ->
+                    FailureKind.TRANSIENT;
+            case UNAUTHENTICATED -> message.contains("invalid auth token")
+                    ? FailureKind.TRANSIENT : FailureKind.PERMANENT;
+            case PERMISSION_DENIED, INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, OUT_OF_RANGE,
+                    UNIMPLEMENTED, DATA_LOSS -> isTransient(message) ? FailureKind.TRANSIENT : FailureKind.PERMANENT;
+            case OK -> FailureKind.TRANSIENT;
+        };
+    }
+
+    private static Status.Code statusCode(Throwable t) {
+        if (t instanceof io.etcd.jetcd.common.exception.EtcdException etcd) {
+            return Status.Code.valueOf(etcd.getErrorCode().name());
+        }
+        if (t instanceof io.grpc.StatusRuntimeException || t instanceof io.grpc.StatusException) {
+            return Status.fromThrowable(t).getCode();
+        }
+        return null;
     }
 
     /** Raft-level hiccups that etcd reports with non-UNAVAILABLE codes but that clear by themselves. */

@@ -1,5 +1,6 @@
 package io.controlplane.etcd;
 
+import io.controlplane.common.FailureKind;
 import io.controlplane.etcd.pki.Pem;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -35,7 +36,7 @@ public final class EtcdClients {
                     .trustManager(Pem.parseCertificate(config.caCertificatePem()))
                     .keyManager(config.clientCertificate().privateKey(), config.clientCertificate().certificate()));
         } catch (SSLException e) {
-            throw new EtcdException("cannot set up TLS for etcd client", e);
+            throw new EtcdException("cannot set up TLS for etcd client", e, FailureKind.PERMANENT);
         }
         config.credentials().ifPresent(c -> builder
                 .user(ByteSequence.from(c.user(), StandardCharsets.UTF_8))

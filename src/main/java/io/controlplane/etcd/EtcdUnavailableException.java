@@ -1,5 +1,7 @@
 package io.controlplane.etcd;
 
+import io.controlplane.common.FailureKind;
+
 /**
  * etcd could not be reached or did not answer in time (no leader, connection refused, timeout).
  * Transient: the same call may succeed later.
@@ -7,6 +9,6 @@ package io.controlplane.etcd;
 public class EtcdUnavailableException extends EtcdException {
 
     public EtcdUnavailableException(String message, Throwable cause) {
-        super(message, cause);
+        super(message, cause, FailureKind.TRANSIENT);
     }
 }

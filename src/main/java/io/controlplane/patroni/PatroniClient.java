@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Patroni's REST API on one member ({@code http://<host>:<port>}). Unreachable members and 5xx answers
- * are {@link TransientException}s (the step is retried); 4xx answers are {@link PermanentException}s with
+ * Patroni's REST API on one member ({@code http://<host>:<port>}). Unreachable members, timeouts and 5xx
+ * answers are {@link TransientException}s (the step is retried), and so are the 4xx answers that mean
+ * "not now" (see {@link #isRetryable}); every other 4xx answer is a {@link PermanentException} with
  * Patroni's body.
  */
 public final class PatroniClient {
@@ -168,10 +169,18 @@ public final class PatroniClient {
             return;
         }
         String message = "Patroni " + base + " answered " + what + " with " + code + ": " + response.body().strip();
-        if (code >= 400 && code < 500) {
+        if (code >= 400 && code < 500 && !isRetryable(code)) {
             throw new PermanentException(message);
         }
         throw new TransientException(message);
+    }
+
+    /**
+     * 4xx answers that a later call may not get: 409 is Patroni's answer to a {@code PATCH /config} that
+     * raced with another change of the dynamic configuration; 408 and 429 are the usual "not now".
+     */
+    static boolean isRetryable(int code) {
+        return code == 408 || code == 409 || code == 429;
     }
 
     private JsonNode json(HttpResponse<String> response, String what) {

@@ -25,8 +25,10 @@ import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Administrative SQL on one Postgres server, as the superuser {@code pgedge} with its password. Each call
- * opens its own connection. Connection trouble is a {@link TransientException}; a statement the user
- * wrote (a script, a role to grant) that Postgres rejects fails the operation with Postgres' message.
+ * opens its own connection. Failures are mapped by {@link SqlStates}: connection trouble, shutdowns and
+ * serialization failures are {@link TransientException}s, a refused login is a {@link PermanentException},
+ * a statement the user wrote (a script, a role to grant) that Postgres rejects fails the operation with
+ * Postgres' message, and one of our own statements that Postgres rejects is a {@link PermanentException}.
  * Passwords never reach SQL text, exception messages or logs: they are hashed to SCRAM verifiers on
  * this side before they are sent.
  */
@@ -97,7 +99,7 @@ public final class PostgresAdmin {
                 // created concurrently by another call: the retry takes the ALTER path
                 throw new TransientException(what + ": role was created concurrently", e);
             }
-            throw translate(e, what);
+            throw translate(e, what, SqlStates.Author.USER);
         }
     }
 
@@ -133,7 +135,7 @@ public final class PostgresAdmin {
                 execute(c, "ALTER DATABASE " + database + " OWNER TO " + owner);
             }
         } catch (SQLException e) {
-            throw translate(e, what);
+            throw translate(e, what, SqlStates.Author.USER);
         }
     }
 
@@ -154,12 +156,12 @@ public final class PostgresAdmin {
                 } catch (SQLException e) {
                     rollbackQuietly(c);
                     throw translate(e, "script statement " + (i + 1) + " of " + statements.size()
-                            + " in database '" + database + "'");
+                            + " in database '" + database + "'", SqlStates.Author.USER);
                 }
             }
             c.commit();
         } catch (SQLException e) {
-            throw translate(e, "running a script in database '" + database + "'");
+            throw translate(e, "running a script in database '" + database + "'", SqlStates.Author.USER);
         }
     }
 
@@ -173,7 +175,7 @@ public final class PostgresAdmin {
                 return rs.getString(1);
             }
         } catch (SQLException e) {
-            throw translate(e, "reading setting '" + name + "'");
+            throw translate(e, "reading setting '" + name + "'", SqlStates.Author.CONTROL_PLANE);
         }
     }
 
@@ -191,7 +193,7 @@ public final class PostgresAdmin {
                 }
             }
         } catch (SQLException e) {
-            throw translate(e, "reading settings");
+            throw translate(e, "reading settings", SqlStates.Author.CONTROL_PLANE);
         }
         return values;
     }
@@ -203,7 +205,7 @@ public final class PostgresAdmin {
             rs.next();
             return rs.getBoolean(1);
         } catch (SQLException e) {
-            throw translate(e, "checking recovery");
+            throw translate(e, "checking recovery", SqlStates.Author.CONTROL_PLANE);
         }
     }
 
@@ -218,7 +220,7 @@ public final class PostgresAdmin {
                 peers.add(new ReplicationPeer(rs.getString(1), rs.getString(2), rs.getString(3)));
             }
         } catch (SQLException e) {
-            throw translate(e, "reading pg_stat_replication");
+            throw translate(e, "reading pg_stat_replication", SqlStates.Author.CONTROL_PLANE);
         }
         return peers;
     }
@@ -276,17 +278,14 @@ public final class PostgresAdmin {
         }
     }
 
-    /** Server unreachable or shutting down → retry; login refused → incident; anything else → the user's. */
-    private RuntimeException translate(SQLException e, String what) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
+    /** Our exception type for {@code e}, by its SQLSTATE and who wrote the statement ({@link SqlStates}). */
+    private RuntimeException translate(SQLException e, String what, SqlStates.Author author) {
         String message = what + " on " + host + ":" + port + " failed: " + describe(e);
-        if (state.isEmpty() || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")) {
-            return new TransientException(message, e);
-        }
-        if (state.startsWith("28")) {
-            return new PermanentException(message, e);
-        }
-        return new OperationFailedException(message);
+        return switch (SqlStates.failureKind(e.getSQLState(), author)) {
+            case TRANSIENT -> new TransientException(message, e);
+            case PERMANENT -> new PermanentException(message, e);
+            case OPERATION_FAILED -> new OperationFailedException(message, e);
+        };
     }
 
     /** Postgres' own primary message, without the statement text (which may hold a secret). */

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.externaltask.ExternalTask;
@@ -40,22 +42,25 @@ class OperationRunnerTest {
     }
 
     @Test
-    void taskGoesFromPendingThroughRunningToCompleted() {
-        Task task = start("runner-db", "ok", "test-host");
+    void taskGoesFromPendingThroughRunningToCompleted() throws InterruptedException {
+        TestStepHandlers.holdEntered = new CountDownLatch(1);
+        TestStepHandlers.holdRelease = new CountDownLatch(1);
+        Task task = start("runner-db", "hold", "test-host");
+        // the process waits for the test's message: nothing has run yet
         assertThat(status(task)).isEqualTo("pending");
-        List<String> seen = new ArrayList<>(List.of("pending"));
 
         letProcessGo(task);
-        String end = Poll.until(Duration.ofSeconds(30), () -> {
-            String s = status(task);
-            if (!seen.get(seen.size() - 1).equals(s)) {
-                seen.add(s);
-            }
-            return s;
-        }, s -> s.equals("completed"), "task completed");
+        assertThat(TestStepHandlers.holdEntered.await(30, TimeUnit.SECONDS)).as("second step entered").isTrue();
+        // the second step is inside its handler until released: the task reads running now, not eventually
+        try {
+            assertThat(status(task)).isEqualTo("running");
+            assertThat(messages(log(task, ""))).containsExactly(
+                    "started Record step", "recording the step", "finished Record step", "started Check outcome");
+        } finally {
+            TestStepHandlers.holdRelease.countDown();
+        }
 
-        assertThat(end).isEqualTo("completed");
-        assertThat(seen).first().isEqualTo("pending");
+        Poll.until(Duration.ofSeconds(30), () -> status(task), s -> s.equals("completed"), "task completed");
         JsonNode json = taskJson(task);
         assertThat(json.path("completed_at").asText()).isNotEmpty();
         assertThat(json.has("error")).isFalse();

@@ -6,6 +6,8 @@ import io.controlplane.common.TransientException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,6 +17,9 @@ import org.springframework.context.annotation.Configuration;
 public class TestStepHandlers {
 
     static final AtomicBoolean PERMANENT_CAUSE_FIXED = new AtomicBoolean(false);
+    /** Mode "hold": counted down once the step is inside its handler, which then waits for the release. */
+    static volatile CountDownLatch holdEntered = new CountDownLatch(1);
+    static volatile CountDownLatch holdRelease = new CountDownLatch(1);
     private static final Set<String> FAILED_ONCE = ConcurrentHashMap.newKeySet();
 
     @Bean
@@ -49,6 +54,17 @@ public class TestStepHandlers {
                     case "permanent" -> {
                         if (!PERMANENT_CAUSE_FIXED.get()) {
                             throw new PermanentException("port 1 is taken by another program");
+                        }
+                    }
+                    case "hold" -> {
+                        holdEntered.countDown();
+                        try {
+                            if (!holdRelease.await(60, TimeUnit.SECONDS)) {
+                                throw new PermanentException("the test never released the step");
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new TransientException("interrupted while held");
                         }
                     }
                     case "transient-once" -> {

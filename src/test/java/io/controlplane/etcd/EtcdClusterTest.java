@@ -3,6 +3,7 @@ package io.controlplane.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.controlplane.common.FailureKind;
 import io.controlplane.etcd.admin.AddedMember;
 import io.controlplane.etcd.admin.ClusterStatus;
 import io.controlplane.etcd.admin.EtcdAdmin;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,14 +92,17 @@ class EtcdClusterTest {
         assertThat(admin.status().serverVersion()).startsWith("3.4");
         assertThat(admin.listUsers()).contains("root", "host-h1");
 
+        // neither clears by itself: a step that meets them raises an incident at once
         try (EtcdStore anonymous = new EtcdStore(clientConfig(n1, Optional.empty()))) {
             assertThatThrownBy(() -> anonymous.get("/x")).isInstanceOf(EtcdException.class)
-                    .hasMessageContaining("user name is empty");
+                    .hasMessageContaining("user name is empty")
+                    .extracting(e -> ((EtcdException) e).failureKind()).isEqualTo(FailureKind.PERMANENT);
         }
         try (EtcdStore wrongPassword = new EtcdStore(clientConfig(n1,
                 Optional.of(new EtcdCredentials("host-h1", "wrong"))))) {
             assertThatThrownBy(() -> wrongPassword.get("/x")).isInstanceOf(EtcdException.class)
-                    .hasMessageContaining("authentication failed");
+                    .hasMessageContaining("authentication failed")
+                    .extracting(e -> ((EtcdException) e).failureKind()).isEqualTo(FailureKind.PERMANENT);
         }
     }
 
@@ -233,11 +238,17 @@ class EtcdClusterTest {
         assertThat(first.isHeld()).isTrue();
 
         CompletableFuture<Leadership> second = store.campaignAsync("/elections/scheduler", "host-b", Duration.ofSeconds(10));
-        Thread.sleep(700);
+        AtomicBoolean firstResigned = new AtomicBoolean();
+        CompletableFuture<Boolean> wonAfterTheResignation = second.thenApply(won -> firstResigned.get());
+        // the second candidacy is registered in etcd, behind the first
+        eventually(Duration.ofSeconds(10), () -> store.getPrefix("/elections/scheduler/").size() == 2);
         assertThat(second).isNotDone();
+        assertThat(store.leader("/elections/scheduler")).contains("host-a");
 
+        firstResigned.set(true);
         first.resign();
         Leadership winner = second.get(10, TimeUnit.SECONDS);
+        assertThat(wonAfterTheResignation.get()).as("second won only once the first resigned").isTrue();
         assertThat(store.leader("/elections/scheduler")).contains("host-b");
         assertThat(first.isHeld()).isFalse();
         assertThat(winner.isHeld()).isTrue();
@@ -251,12 +262,17 @@ class EtcdClusterTest {
     @Order(10)
     void cancelledCampaignDoesNotBecomeLeaderLater() throws Exception {
         Leadership first = store.campaign("/elections/monitor", "host-a", Duration.ofSeconds(10));
-        CompletableFuture<Leadership> withdrawn = store.campaignAsync("/elections/monitor", "host-b", Duration.ofSeconds(10));
-        Thread.sleep(300);
+        // a long TTL: left alone, this candidacy's key would stay for a minute, far past the waits below
+        CompletableFuture<Leadership> withdrawn = store.campaignAsync("/elections/monitor", "host-b", Duration.ofSeconds(60));
+        eventually(Duration.ofSeconds(10), () -> store.getPrefix("/elections/monitor/").size() == 2);
         withdrawn.cancel(true);
-        Thread.sleep(300);
+        // withdrawing revokes the candidacy's lease, and with it its key: nothing is left to win later
+        eventually(Duration.ofSeconds(10), () -> store.getPrefix("/elections/monitor/").size() == 1);
+        assertThat(store.getPrefix("/elections/monitor/").values()).extracting(VersionedValue::value)
+                .containsExactly("host-a");
+
         first.resign();
-        Thread.sleep(500);
+        assertThat(store.getPrefix("/elections/monitor/")).isEmpty();
         assertThat(store.leader("/elections/monitor")).isEmpty();
     }
 
@@ -272,7 +288,8 @@ class EtcdClusterTest {
             assertThat(patroni.getPrefix("/patroni/db:n1/")).containsOnlyKeys("/patroni/db:n1/leader");
 
             assertThatThrownBy(() -> patroni.put("/patroni/db:n10/leader", "x"))
-                    .isInstanceOf(EtcdPermissionDeniedException.class);
+                    .isInstanceOf(EtcdPermissionDeniedException.class)
+                    .extracting(e -> ((EtcdException) e).failureKind()).isEqualTo(FailureKind.PERMANENT);
             assertThatThrownBy(() -> patroni.put("/patroni/db:n1x", "x"))
                     .isInstanceOf(EtcdPermissionDeniedException.class);
             assertThatThrownBy(() -> patroni.get("/patroni/db:n2/leader"))
@@ -331,8 +348,9 @@ class EtcdClusterTest {
         store.put("/crash/after", "seen");
         try (watch; keepAlive) {
             eventually(Duration.ofSeconds(10), () -> events.stream().anyMatch(e -> e.key().equals("/crash/after")));
-            sleep(Duration.ofMillis(2500));
-            assertThat(store.get("/crash/lease")).as("lease kept alive across the restart").isPresent();
+            // a lease that nobody renews is gone one TTL (2 s) after the restart; this one outlives two
+            holdsFor(Duration.ofSeconds(5), () -> store.get("/crash/lease").isPresent(),
+                    "lease kept alive across the restart");
         }
         assertThat(events).extracting(WatchEvent::key).doesNotHaveDuplicates();
     }
@@ -412,13 +430,24 @@ class EtcdClusterTest {
         return client;
     }
 
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+    /**
+     * Checks {@code condition} every 100 ms for {@code period} and fails at the first miss: for
+     * behaviour that is only seen by lasting (a kept-alive lease outliving its TTL).
+     */
+    private static void holdsFor(Duration period, BooleanSupplier condition, String what) {
+        long end = System.nanoTime() + period.toNanos();
+        while (System.nanoTime() < end) {
+            if (!condition.getAsBoolean()) {
+                throw new AssertionError("no longer true: " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
         }
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
     }
 
     private static void eventually(Duration timeout, BooleanSupplier condition) {

@@ -224,7 +224,12 @@ class DatabasePlanTest {
                   {"name":"n3","host_ids":["h1"]},{"name":"n1","host_ids":["h2"]},{"name":"n2","host_ids":["h3"]}]}""";
         DatabasePlan plan = DatabasePlan.between(stored(threeNodes), List.of(), Set.of(), false);
 
-        assertThat(ids(plan.remove())).isSorted();
+        // ids are "db-<node>-<host hash>": sorted by id is n1, n2, n3, unlike the spec's n3, n1, n2
+        assertThat(ids(plan.remove())).containsExactly(id("n1", "h2"), id("n2", "h3"), id("n3", "h1"));
         assertThat(plan.removedNodes()).containsExactlyInAnyOrder("n1", "n2", "n3");
+        assertThat(plan.createPrimaries()).isEmpty();
+        assertThat(plan.createReplicas()).isEmpty();
+        assertThat(plan.update()).isEmpty();
+        assertThat(plan.finalInstances()).isEmpty();
     }
 }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,20 +115,34 @@ class ClusterCaTest {
 
     @Test
     void opensslAndPythonAcceptTheIssuedCertificates(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")) && Files.isExecutable(Path.of("/usr/bin/python3")),
-                "needs openssl and python3");
+        // never skipped: scripts/test.sh installs both (cp_ensure_test_tools in scripts/lib/prereqs.sh)
+        String openssl = requireOnPath("openssl");
+        String python = requireOnPath("python3");
         Files.writeString(dir.resolve("ca.crt"), CA.certificatePem());
         CA.issueServer("etcd-h1", List.of("h1"), List.of("127.0.0.1")).writeTo(dir, "server");
         CA.issueClient("instance-x").writeTo(dir, "client");
 
-        assertThat(run(dir, "openssl", "verify", "-CAfile", "ca.crt", "server.crt", "client.crt"))
+        assertThat(run(dir, openssl, "verify", "-CAfile", "ca.crt", "server.crt", "client.crt"))
                 .contains("server.crt: OK", "client.crt: OK");
-        assertThat(run(dir, "/usr/bin/python3", "-c", "import ssl\n"
+        assertThat(run(dir, python, "-c", "import ssl\n"
                 + "c = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile='ca.crt')\n"
                 + "c.load_cert_chain('client.crt', 'client.key')\n"
                 + "s = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile='ca.crt')\n"
                 + "s.load_cert_chain('server.crt', 'server.key')\n"
                 + "print('python-ok')")).contains("python-ok");
+    }
+
+    /** The program's path; fails (never skips) when it is missing, so CI cannot go green without this check. */
+    private static String requireOnPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new AssertionError(program + " is not installed (not on PATH): this test checks the issued certificates"
+                + " with openssl and Python's ssl module; run scripts/test.sh, which installs them, or"
+                + " apt-get install openssl python3");
     }
 
     private static Set<String> sans(X509Certificate cert, int type) throws Exception {
