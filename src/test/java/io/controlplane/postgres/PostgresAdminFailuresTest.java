@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.controlplane.common.OperationFailedException;
 import io.controlplane.common.PermanentException;
 import io.controlplane.common.TransientException;
+import io.controlplane.support.LocalPostgres;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
