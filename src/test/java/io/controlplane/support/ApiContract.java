@@ -76,6 +76,26 @@ public final class ApiContract {
     private final SchemaRegistry registry;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
     private final Set<Checked> checked = ConcurrentHashMap.newKeySet();
+    private final List<Recording> recordings = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The (operation, status) pairs validated from its start on, e.g. during one test class. */
+    public static final class Recording implements AutoCloseable {
+        private final Set<Checked> checked = ConcurrentHashMap.newKeySet();
+        private final ApiContract contract;
+
+        private Recording(ApiContract contract) {
+            this.contract = contract;
+        }
+
+        public Set<Checked> checked() {
+            return Set.copyOf(checked);
+        }
+
+        @Override
+        public void close() {
+            contract.recordings.remove(this);
+        }
+    }
 
     private ApiContract(List<Operation> operations, SchemaRegistry registry) {
         this.operations = operations;
@@ -92,6 +112,13 @@ public final class ApiContract {
 
     public Optional<Operation> operation(String id) {
         return operations.stream().filter(o -> o.id().equals(id)).findFirst();
+    }
+
+    /** Starts recording what is validated from now on, whatever was validated before in this JVM. */
+    public Recording startRecording() {
+        Recording r = new Recording(this);
+        recordings.add(r);
+        return r;
     }
 
     /** Every (operation, status) validated in this JVM so far. */
@@ -117,7 +144,7 @@ public final class ApiContract {
                 return;
             }
             validate(where, status, API_ERROR, body);
-            checked.add(new Checked(where, status));
+            record(new Checked(where, status));
             return;
         }
         Operation op = match.get();
@@ -136,7 +163,12 @@ public final class ApiContract {
         } else {
             validate(op.id(), status, ref, body);
         }
-        checked.add(new Checked(op.id(), status));
+        record(new Checked(op.id(), status));
+    }
+
+    private void record(Checked c) {
+        checked.add(c);
+        recordings.forEach(r -> r.checked.add(c));
     }
 
     private void validate(String operation, int status, String ref, String body) {
