@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
@@ -293,16 +292,8 @@ class ApiContractIT {
     void everyServedOperationWasCheckedWithItsSuccessAndItsErrors() {
         List<ApiContract.Operation> served = servedOperations(h1);
         Set<ApiContract.Checked> checked = recording.checked();
-        Map<String, List<Integer>> missing = new TreeMap<>();
-        for (ApiContract.Operation op : served) {
-            for (int status : op.listedStatuses()) {
-                boolean applies = status < 300 || Set.of(400, 401, 404, 409).contains(status);
-                if (applies && !NOT_APPLICABLE.containsKey(op.id() + " " + status)
-                        && !checked.contains(new ApiContract.Checked(op.id(), status))) {
-                    missing.computeIfAbsent(op.id(), k -> new ArrayList<>()).add(status);
-                }
-            }
-        }
+        Map<String, List<Integer>> missing = ApiContract.uncovered(served, checked,
+                status -> status < 300 || Set.of(400, 401, 404, 409).contains(status), NOT_APPLICABLE.keySet());
         assertThat(served).hasSizeGreaterThanOrEqualTo(21);
         assertThat(missing).as("operations and statuses never validated; validated: " + new TreeSet<>(
                 checked.stream().map(ApiContract.Checked::toString).toList())).isEmpty();

@@ -121,6 +121,26 @@ public final class ApiContract {
         return r;
     }
 
+    /**
+     * What of {@code served} was never validated: per operation, each status the document lists for it
+     * that {@code applies} and is not in {@code checked} nor named {@code "<operation> <status>"} in
+     * {@code notApplicable}. Empty when every served operation was checked with all of them.
+     */
+    public static Map<String, List<Integer>> uncovered(List<Operation> served, Set<Checked> checked,
+                                                       java.util.function.IntPredicate applies,
+                                                       Set<String> notApplicable) {
+        Map<String, List<Integer>> missing = new java.util.TreeMap<>();
+        for (Operation op : served) {
+            for (int status : op.listedStatuses()) {
+                if (applies.test(status) && !notApplicable.contains(op.id() + " " + status)
+                        && !checked.contains(new Checked(op.id(), status))) {
+                    missing.computeIfAbsent(op.id(), k -> new ArrayList<>()).add(status);
+                }
+            }
+        }
+        return missing;
+    }
+
     /** Every (operation, status) validated in this JVM so far. */
     public Set<Checked> checked() {
         return Set.copyOf(checked);

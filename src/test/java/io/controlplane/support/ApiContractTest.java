@@ -112,6 +112,21 @@ class ApiContractTest {
         assertThat(contract.match("PUT", "/v1/databases/db1")).isEmpty();
     }
 
+    @Test
+    void coverageNamesEveryListedStatusNotYetValidatedUnlessItDoesNotApply() {
+        var getHost = contract.operation("get-host").orElseThrow();
+        var listHosts = contract.operation("list-hosts").orElseThrow();
+        var checked = java.util.Set.of(new ApiContract.Checked("get-host", 200),
+                new ApiContract.Checked("get-host", 404), new ApiContract.Checked("list-hosts", 200));
+
+        var missing = ApiContract.uncovered(java.util.List.of(getHost, listHosts), checked,
+                status -> status != 500, java.util.Set.of("list-hosts 409"));
+
+        assertThat(missing).containsExactly(java.util.Map.entry("get-host", java.util.List.of(400, 409)));
+        assertThat(ApiContract.uncovered(java.util.List.of(listHosts), checked, status -> status != 500,
+                java.util.Set.of())).containsExactly(java.util.Map.entry("list-hosts", java.util.List.of(409)));
+    }
+
     private static URI uri(String path) {
         return URI.create("http://127.0.0.1:1" + path);
     }
