@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * CPUs become a Swarm limit and tuning input: a decimal with at most 3 places, or millicpus, and at
- * least 1 millicpu as pgEdge requires (a limit of 0 CPUs cannot run Postgres). An empty string means
- * "the host's CPUs", as leaving the field out does.
+ * least 1 millicpu (pgEdge's message). pgEdge's server reads a zero as "unset"; we refuse it, because a
+ * zero written into a spec looks like a limit and is most likely a mistake. An empty string means "the
+ * host's CPUs", as leaving the field out does.
  */
 final class CpusRule implements SpecRule {
 
