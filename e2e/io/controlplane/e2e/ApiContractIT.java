@@ -156,6 +156,9 @@ class ApiContractIT {
         expect(Http.get(h1.url("/v1/tasks")), 200);
         expect(Http.get(h1.url("/v1/tasks?scope=everything")), 400);
         expect(Http.get(h1.url("/v1/hosts/host-1/tasks")), 200);
+        Http.Response unknownHostTasks = Http.get(h1.url("/v1/hosts/no-such-host/tasks"));
+        expect(unknownHostTasks, 200);
+        assertThat(unknownHostTasks.json().path("tasks")).as("see NOT_APPLICABLE").isEmpty();
         expect(Http.get(h1.url("/v1/hosts/Bad_Host/tasks")), 400);
         expect(Http.get(h1.url("/v1/hosts/host-1/tasks/not-a-uuid")), 400);
         expect(Http.get(h1.url("/v1/hosts/host-1/tasks/" + MISSING_TASK)), 404);
@@ -202,6 +205,9 @@ class ApiContractIT {
         expect(Http.get(h1.url("/v1/databases/no-such-db")), 404);
         expect(Http.get(h1.url("/v1/databases/" + DB + "/tasks")), 200);
         expect(Http.get(h1.url("/v1/databases/Bad_Db/tasks")), 400);
+        Http.Response unknownDatabaseTasks = Http.get(h1.url("/v1/databases/no-such-db/tasks"));
+        expect(unknownDatabaseTasks, 200);
+        assertThat(unknownDatabaseTasks.json().path("tasks")).as("see NOT_APPLICABLE").isEmpty();
         String task = "/v1/databases/" + DB + "/tasks/";
         expect(Http.get(h1.url(task + createTaskId)), 200);
         expect(Http.get(h1.url(task + "not-a-uuid")), 400);
