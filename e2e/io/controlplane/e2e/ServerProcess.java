@@ -82,6 +82,8 @@ public final class ServerProcess implements AutoCloseable {
                 if (Http.get(url("/v1/version")).status() == 200) {
                     return this;
                 }
+            } catch (io.controlplane.support.ApiContract.Violation v) {
+                throw v; // it answers, but not as pgEdge's document says: no use waiting
             } catch (AssertionError notYet) {
                 // connection refused while starting
             }

@@ -11,6 +11,7 @@ import io.controlplane.cluster.JoinOptions;
 import io.controlplane.common.Identifiers;
 import io.controlplane.engine.OperationRunner;
 import io.controlplane.etcd.pki.JoinToken;
+import io.controlplane.orchestrator.ImageManifest;
 import io.controlplane.task.NewTask;
 import io.controlplane.task.Task;
 import io.swagger.v3.oas.annotations.Hidden;
@@ -40,11 +41,11 @@ class ClusterController {
     private final ClusterMembership membership;
     private final OperationRunner runner;
     private final DatabaseService databases;
-    private final io.controlplane.orchestrator.ImageManifest manifest;
+    private final ImageManifest manifest;
     private final JoinClient joinClient = new JoinClient();
 
     ClusterController(ClusterService cluster, HostService hosts, ClusterMembership membership, OperationRunner runner,
-                      DatabaseService databases, io.controlplane.orchestrator.ImageManifest manifest) {
+                      DatabaseService databases, ImageManifest manifest) {
         this.databases = databases;
         this.manifest = manifest;
         this.cluster = cluster;
@@ -70,8 +71,15 @@ class ClusterController {
                     VersionJson defaultPgedgeVersion, List<VersionJson> supportedPgedgeVersions, HostStatusJson status) {
     }
 
-    /** pgEdge's name; our images carry no Spock, so spock_version stays empty. */
+    /**
+     * pgEdge's name for a Postgres + replication-extension pair. Our images replicate with pglogical, so
+     * {@code spock_version} is the pglogical version the image ships (pgEdge's clients require the field).
+     */
     record VersionJson(String postgresVersion, String spockVersion) {
+
+        static VersionJson of(ImageManifest.Entry image) {
+            return new VersionJson(image.postgresVersion(), image.pglogicalVersion());
+        }
     }
 
     record HostStatusJson(String state, String updatedAt, Map<String, ComponentJson> components) {
@@ -192,8 +200,8 @@ class ClusterController {
         return new HostJson(v.record().id(), v.record().orchestrator(), v.record().dataDir(),
                 v.record().peerAddresses(), v.record().clientAddresses(), v.record().cpus(),
                 humanBytes(v.record().memoryBytes()), v.record().etcdMode(),
-                new VersionJson(manifest.defaultPostgresVersion(), null),
-                manifest.versions().stream().map(version -> new VersionJson(version, null)).toList(),
+                VersionJson.of(manifest.defaultEntry()),
+                manifest.postgres().stream().map(VersionJson::of).toList(),
                 new HostStatusJson(v.state(), v.statusUpdatedAt(), components));
     }
 

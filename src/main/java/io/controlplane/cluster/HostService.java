@@ -46,6 +46,8 @@ public class HostService {
     static final Duration LEASE_TTL = Duration.ofSeconds(9);
     private static final Duration STALE_AFTER = Duration.ofSeconds(15);
     private static final Duration REJOIN_BACKOFF_MAX = Duration.ofSeconds(10);
+    /** The status time of a host that never reported one. */
+    static final String NEVER = "1970-01-01T00:00:00Z";
     private static final Logger LOG = LoggerFactory.getLogger(HostService.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
@@ -140,7 +142,11 @@ public class HostService {
             }
             boolean healthy = components.values().stream().allMatch(HostStatus.Component::healthy);
             HostStatus status = new HostStatus(healthy ? "healthy" : "degraded", now(), components);
-            store.put(Keys.hostStatus(cluster.hostId()), JSON.writeValueAsString(status), leaseId);
+            // the status lives and dies with the lease; its time stays, so a lost host still says when it was last seen
+            store.transaction()
+                    .put(Keys.hostStatus(cluster.hostId()), JSON.writeValueAsString(status), leaseId)
+                    .put(Keys.hostStatusTime(cluster.hostId()), status.updatedAt())
+                    .commit();
         } catch (RuntimeException | IOException e) {
             LOG.warn("heartbeat failed, renewing the lease next time: {}", e.getMessage());
             if (keepAlive != null) {
@@ -153,10 +159,12 @@ public class HostService {
     public List<HostView> list() {
         EtcdStore store = cluster.store();
         Map<String, VersionedValue> statuses = store.getPrefix(Keys.HOST_STATUSES);
+        Map<String, VersionedValue> times = store.getPrefix(Keys.HOST_STATUS_TIMES);
         List<HostView> out = new ArrayList<>();
         store.getPrefix(Keys.HOSTS).forEach((key, value) -> {
             HostRecord record = read(value.value(), HostRecord.class);
-            out.add(view(record, Optional.ofNullable(statuses.get(Keys.hostStatus(record.id())))));
+            out.add(view(record, Optional.ofNullable(statuses.get(Keys.hostStatus(record.id()))),
+                    Optional.ofNullable(times.get(Keys.hostStatusTime(record.id())))));
         });
         out.sort((a, b) -> a.record().id().compareTo(b.record().id()));
         return out;
@@ -165,7 +173,7 @@ public class HostService {
     public Optional<HostView> find(String hostId) {
         EtcdStore store = cluster.store();
         return store.get(Keys.host(hostId)).map(v -> view(read(v.value(), HostRecord.class),
-                store.get(Keys.hostStatus(hostId))));
+                store.get(Keys.hostStatus(hostId)), store.get(Keys.hostStatusTime(hostId))));
     }
 
     /** Checks made before a remove-host task starts (pgEdge §2.3 remove-host). */
@@ -213,15 +221,22 @@ public class HostService {
     public void removeRecord(String hostId) {
         EtcdStore store = cluster.store();
         store.delete(Keys.hostStatus(hostId));
+        store.delete(Keys.hostStatusTime(hostId));
         store.delete(Keys.host(hostId));
     }
 
-    private HostView view(HostRecord record, Optional<VersionedValue> statusValue) {
+    /**
+     * A host whose status expired reads {@code unreachable} with the time of its last status; one that never
+     * wrote a status (it died between joining and its first heartbeat) with {@link #NEVER}.
+     */
+    private HostView view(HostRecord record, Optional<VersionedValue> statusValue, Optional<VersionedValue> timeValue) {
         Optional<HostStatus> status = statusValue.map(v -> read(v.value(), HostStatus.class));
         String state = status.filter(s -> Instant.parse(s.updatedAt()).isAfter(Instant.now().minus(STALE_AFTER)))
                 .map(HostStatus::state).orElse("unreachable");
-        return new HostView(record, state, status.map(HostStatus::updatedAt).orElse(null),
-                status.map(HostStatus::components).orElse(Map.of()));
+        String updatedAt = status.map(HostStatus::updatedAt)
+                .or(() -> timeValue.map(VersionedValue::value))
+                .orElse(NEVER);
+        return new HostView(record, state, updatedAt, status.map(HostStatus::components).orElse(Map.of()));
     }
 
     private static String now() {
@@ -244,7 +259,7 @@ public class HostService {
         }
     }
 
-    /** A host with its current health. */
+    /** A host with its current health; {@code statusUpdatedAt} is the time of its last status, never null. */
     public record HostView(HostRecord record, String state, String statusUpdatedAt,
                            Map<String, HostStatus.Component> components) {
     }

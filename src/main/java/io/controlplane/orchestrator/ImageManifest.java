@@ -24,7 +24,13 @@ public final class ImageManifest {
 
     private final List<Entry> postgres;
 
-    public record Entry(String postgresVersion, String image, String stability, boolean isDefault) {
+    /**
+     * One image. {@code pglogicalVersion} is the version of the replication extension it ships (its
+     * {@code io.controlplane.pglogical.version} label), reported where pgEdge reports {@code spock_version};
+     * empty when a manifest does not say.
+     */
+    public record Entry(String postgresVersion, String image, String stability, boolean isDefault,
+                        String pglogicalVersion) {
         public String major() {
             int dot = postgresVersion.indexOf('.');
             return dot < 0 ? postgresVersion : postgresVersion.substring(0, dot);
@@ -56,7 +62,8 @@ public final class ImageManifest {
         List<Entry> entries = new ArrayList<>();
         for (JsonNode e : root.path("images").path("postgres")) {
             entries.add(new Entry(e.path("postgres_version").asText(), e.path("image").asText(),
-                    e.path("stability").asText("stable"), e.path("default").asBoolean(false)));
+                    e.path("stability").asText("stable"), e.path("default").asBoolean(false),
+                    e.path("pglogical_version").asText("")));
         }
         if (entries.isEmpty()) {
             throw new IOException("the image manifest lists no postgres images");
@@ -69,8 +76,12 @@ public final class ImageManifest {
     }
 
     public String defaultPostgresVersion() {
-        return postgres.stream().filter(Entry::isDefault).findFirst().orElse(postgres.get(postgres.size() - 1))
-                .postgresVersion();
+        return defaultEntry().postgresVersion();
+    }
+
+    /** The entry of {@link #defaultPostgresVersion()}: the one marked default, else the last. */
+    public Entry defaultEntry() {
+        return postgres.stream().filter(Entry::isDefault).findFirst().orElse(postgres.get(postgres.size() - 1));
     }
 
     public Optional<Entry> find(String postgresVersion) {

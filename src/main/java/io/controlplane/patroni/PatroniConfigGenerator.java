@@ -31,6 +31,9 @@ public final class PatroniConfigGenerator {
     static final String ETCD_CERT = ContainerPaths.CERTIFICATES + "/etcd/client.crt";
     static final String ETCD_KEY = ContainerPaths.CERTIFICATES + "/etcd/client.key";
     static final String PGPASS = ContainerPaths.DATA + "/pgpass";
+    static final String PRELOAD_LIBRARIES = "shared_preload_libraries";
+    static final String REPLICATION_LIBRARY = "pglogical";
+    static final String SPOCK = "spock";
 
     /** Everything but the resource-derived values; user {@code postgresql_conf} wins over all of it. */
     private static final Map<String, String> FIXED_DEFAULTS = fixedDefaults();
@@ -153,6 +156,7 @@ public final class PatroniConfigGenerator {
         // Server TLS goes here (ssl, ssl_cert_file, ssl_key_file, ssl_ca_file under
         // ContainerPaths.CERTIFICATES/postgres) once instances get server certificates; off until then.
         cfg.postgresqlConf().forEach((name, value) -> all.put(name.toLowerCase(Locale.ROOT), value));
+        all.computeIfPresent(PRELOAD_LIBRARIES, (name, value) -> withReplicationLibrary(value));
         Map<String, String> out = new TreeMap<>();
         all.forEach((name, value) -> {
             if (DCS_CONTROLLED.contains(name) == dcs) {
@@ -160,6 +164,22 @@ public final class PatroniConfigGenerator {
             }
         });
         return out;
+    }
+
+    /**
+     * A pgEdge spec names Spock, pgEdge's replication extension, in {@code shared_preload_libraries}; we
+     * replicate with pglogical, so {@code spock} loads pglogical (once, where spock stood). Quotes and
+     * spaces around names are dropped, as Postgres drops them.
+     */
+    static String withReplicationLibrary(String libraries) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : libraries.split(",")) {
+            String bare = name.trim().replace("\"", "").replace("'", "");
+            if (!bare.isEmpty()) {
+                names.add(bare.equals(SPOCK) ? REPLICATION_LIBRARY : bare);
+            }
+        }
+        return String.join(",", names);
     }
 
     private static Map<String, String> fixedDefaults() {
@@ -172,7 +192,7 @@ public final class PatroniConfigGenerator {
         // Off so the server log goes to stderr and shows in the container log next to Patroni's.
         p.put("logging_collector", "off");
         p.put("password_encryption", "scram-sha-256");
-        p.put("shared_preload_libraries", "pg_stat_statements,pglogical");
+        p.put(PRELOAD_LIBRARIES, "pg_stat_statements," + REPLICATION_LIBRARY);
         p.put("track_io_timing", "on");
         p.put("wal_sender_timeout", "5s");
         p.put("unix_socket_directories", ContainerPaths.DATA);

@@ -37,6 +37,10 @@ public final class PostgresAdmin {
     private static final String ADMIN_DATABASE = "postgres";
     private static final int ADMIN_SOCKET_TIMEOUT_SECONDS = 60;
     private static final int SCRIPT_SOCKET_TIMEOUT_SECONDS = 600;
+    private static final int EXCERPT_LENGTH = 80;
+    /** E'…' and '…' string literals (doubled quotes and backslash escapes inside) and $tag$…$tag$ bodies. */
+    private static final java.util.regex.Pattern LITERALS = java.util.regex.Pattern.compile(
+            "[Ee]'(?:[^'\\\\]|\\\\.|'')*'|'(?:[^']|'')*'|(\\$[A-Za-z_]*\\$)(?s:.*?)\\1");
 
     private final String host;
     private final int port;
@@ -155,8 +159,8 @@ public final class PostgresAdmin {
                     execute(c, statements.get(i));
                 } catch (SQLException e) {
                     rollbackQuietly(c);
-                    throw translate(e, "script statement " + (i + 1) + " of " + statements.size()
-                            + " in database '" + database + "'", SqlStates.Author.USER);
+                    throw translate(e, "script statement " + (i + 1) + " of " + statements.size() + " ("
+                            + excerpt(statements.get(i)) + ") in database '" + database + "'", SqlStates.Author.USER);
                 }
             }
             c.commit();
@@ -288,11 +292,21 @@ public final class PostgresAdmin {
         };
     }
 
-    /** Postgres' own primary message, without the statement text (which may hold a secret). */
+    /**
+     * The statement as a failure names it: its start, with every string literal and dollar-quoted body
+     * replaced by {@code '…'} (a script may set a password) and whitespace collapsed.
+     */
+    static String excerpt(String statement) {
+        String masked = LITERALS.matcher(statement).replaceAll("'…'").replaceAll("\\s+", " ").strip();
+        return masked.length() <= EXCERPT_LENGTH ? masked : masked.substring(0, EXCERPT_LENGTH) + "…";
+    }
+
+    /** Postgres' own primary message and where in the statement it is, without the statement text. */
     private static String describe(SQLException e) {
         if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
             ServerErrorMessage m = p.getServerErrorMessage();
-            return m.getSeverity() + ": " + m.getMessage() + " (SQLSTATE " + m.getSQLState() + ")";
+            String at = m.getPosition() > 0 ? " at character " + m.getPosition() : "";
+            return m.getSeverity() + ": " + m.getMessage() + at + " (SQLSTATE " + m.getSQLState() + ")";
         }
         return e.getMessage() + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
     }

@@ -86,6 +86,20 @@ class PatroniConfigGeneratorTest {
     }
 
     @Test
+    void spockInPreloadLibrariesOfAPgEdgeSpecLoadsPglogical() {
+        Map<String, String> conf = Map.of("shared_preload_libraries", "pg_stat_statements, 'spock'");
+        PatroniInstanceConfig cfg = new PatroniInstanceConfig("storefront", null, "n1", 1, "storefront-n1-host-1",
+                "15", "10.0.0.1", 6432, 8888, List.of("10.0.0.1:2379"), "instance-storefront-n1-host-1",
+                "etcd-secret", "super-secret", "repl-secret", 1, 1, 4 * GIB, 2, conf, List.of(), List.of(),
+                List.of("10.0.0.1"));
+
+        assertThat(generator.localParameters(cfg)).containsEntry("shared_preload_libraries",
+                "pg_stat_statements,pglogical");
+        assertThat(PatroniConfigGenerator.withReplicationLibrary("spock,pglogical,auto_explain"))
+                .isEqualTo("pglogical,auto_explain");
+    }
+
+    @Test
     void dcsAndLocalParametersAreDisjointAndDcsHoldsOnlyPatroniControlledNames() {
         PatroniInstanceConfig cfg = singleNode();
         assertThat(PatroniConfigGenerator.DCS_CONTROLLED).containsAll(generator.dcsParameters(cfg).keySet());

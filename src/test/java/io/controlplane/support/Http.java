@@ -10,7 +10,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
 
-/** A small JSON HTTP client for tests that talk to a real server. */
+/**
+ * A small JSON HTTP client for tests that talk to a real server. Every {@code /v1} response it receives
+ * is checked against pgEdge's OpenAPI document ({@link ApiContract}): a body that does not conform fails
+ * the test.
+ */
 public final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -59,8 +63,9 @@ public final class Http {
 
     private static Response send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> r = CLIENT.send(builder.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = builder.timeout(Duration.ofSeconds(60)).build();
+            HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            ApiContract.get().check(request.method(), request.uri(), r.statusCode(), r.body());
             return new Response(r.statusCode(), r.body());
         } catch (IOException e) {
             throw new AssertionError("request failed: " + e, e);

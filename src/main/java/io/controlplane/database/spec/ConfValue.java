@@ -3,7 +3,10 @@ package io.controlplane.database.spec;
 import java.math.BigDecimal;
 import java.util.Objects;
 
-/** A {@code postgresql_conf} value: Postgres settings are strings, numbers or booleans in JSON. */
+/**
+ * A {@code postgresql_conf} value: Postgres settings are strings, numbers or booleans in JSON, and a list
+ * setting such as {@code shared_preload_libraries} may also be an array of strings.
+ */
 public sealed interface ConfValue {
 
     /** The value as Postgres would read it in postgresql.conf. */
@@ -33,6 +36,18 @@ public sealed interface ConfValue {
         @Override
         public String asSetting() {
             return value.toPlainString();
+        }
+    }
+
+    /** A list setting given as a JSON array; Postgres reads it as the comma-separated elements. */
+    record Items(java.util.List<String> values) implements ConfValue {
+        public Items {
+            values = java.util.List.copyOf(values);
+        }
+
+        @Override
+        public String asSetting() {
+            return String.join(",", values);
         }
     }
 

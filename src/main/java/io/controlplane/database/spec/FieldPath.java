@@ -31,6 +31,12 @@ public record FieldPath(List<String> segments) {
         return append("[" + key + "]");
     }
 
+    /** True when this path is {@code prefix} or lies inside it. */
+    public boolean startsWith(FieldPath prefix) {
+        return segments.size() >= prefix.segments.size()
+                && segments.subList(0, prefix.segments.size()).equals(prefix.segments);
+    }
+
     public boolean isRoot() {
         return segments.isEmpty();
     }

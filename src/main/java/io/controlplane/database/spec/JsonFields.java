@@ -26,7 +26,7 @@ final class JsonFields {
     static final String NOT_STRING_ARRAY = "must be an array of strings";
     static final String NOT_OBJECT_ARRAY = "must be an array of objects";
     static final String NOT_STRING_MAP = "must be an object with string values";
-    static final String NOT_CONF_VALUE = "must be a string, number or boolean";
+    static final String NOT_CONF_VALUE = "must be a string, number, boolean or array of strings";
 
     private final List<FieldError> errors = new ArrayList<>();
 
@@ -40,6 +40,15 @@ final class JsonFields {
 
     void add(FieldError error) {
         errors.add(error);
+    }
+
+    /** Checks the node is an object; fields it does not know are ignored (pgEdge ignores them). */
+    boolean object(JsonNode node, FieldPath path) {
+        if (node == null || !node.isObject()) {
+            error(path, NOT_OBJECT);
+            return false;
+        }
+        return true;
     }
 
     /** Checks the node is an object and reports fields it does not know. False when not an object. */
@@ -192,6 +201,16 @@ final class JsonFields {
                 out.put(e.getKey(), new ConfValue.Number(val.decimalValue()));
             } else if (val.isBoolean()) {
                 out.put(e.getKey(), new ConfValue.Bool(val.booleanValue()));
+            } else if (val.isArray()) {
+                List<String> items = new ArrayList<>();
+                for (int i = 0; i < val.size(); i++) {
+                    if (val.get(i).isTextual()) {
+                        items.add(val.get(i).textValue());
+                    } else {
+                        error(p.key(e.getKey()).index(i), NOT_STRING);
+                    }
+                }
+                out.put(e.getKey(), new ConfValue.Items(items));
             } else {
                 error(p.key(e.getKey()), NOT_CONF_VALUE);
             }

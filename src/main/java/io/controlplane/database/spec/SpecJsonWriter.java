@@ -189,6 +189,9 @@ public final class SpecJsonWriter {
                 c.put(k, n.value());
             } else if (v instanceof ConfValue.Bool b) {
                 c.put(k, b.value());
+            } else if (v instanceof ConfValue.Items items) {
+                ArrayNode array = c.putArray(k);
+                items.values().forEach(array::add);
             }
         });
     }

@@ -8,6 +8,11 @@ import java.util.Set;
  * Turns a request body into spec records. It checks only JSON shape (types, required fields,
  * unknown fields) and never throws for any input; value rules are {@link SpecValidator}'s job.
  *
+ * <p>Unknown fields at the top of a request are ignored, as pgEdge ignores them (a client may send its
+ * create body, {@code id} included, to update). Inside {@code spec} an unknown field is refused with its
+ * path: a misspelt field there would silently leave the database different from what the user asked for.
+ * Every field pgEdge's OpenAPI document defines is known here.
+ *
  * <p>{@code services} is the one field refused here: we do not model supporting services yet, so a
  * non-empty list is an {@link FieldError.Kind#OPERATION_NOT_SUPPORTED} error.
  */
@@ -15,8 +20,6 @@ public final class SpecParser {
 
     static final String SERVICES_NOT_SUPPORTED = "services are not supported yet";
 
-    private static final Set<String> CREATE_FIELDS = Set.of("id", "tenant_id", "spec");
-    private static final Set<String> UPDATE_FIELDS = Set.of("tenant_id", "spec");
     private static final Set<String> SPEC_FIELDS = Set.of("database_name", "postgres_version", "spock_version",
             "port", "patroni_port", "cpus", "memory", "nodes", "database_users", "services", "backup_config",
             "restore_config", "postgresql_conf", "pg_hba_conf", "pg_ident_conf", "orchestrator_opts", "scripts");
@@ -42,7 +45,7 @@ public final class SpecParser {
     public ParseResult<CreateDatabaseRequest> parseCreate(JsonNode body) {
         JsonFields f = new JsonFields();
         CreateDatabaseRequest request = null;
-        if (f.object(body, FieldPath.ROOT, CREATE_FIELDS)) {
+        if (f.object(body, FieldPath.ROOT)) {
             String id = f.string(body, "id", FieldPath.ROOT);
             String tenant = f.string(body, "tenant_id", FieldPath.ROOT);
             DatabaseSpec spec = f.requiredNested(body, "spec", FieldPath.ROOT, (n, p) -> spec(f, n, p));
@@ -54,7 +57,7 @@ public final class SpecParser {
     public ParseResult<UpdateDatabaseRequest> parseUpdate(JsonNode body) {
         JsonFields f = new JsonFields();
         UpdateDatabaseRequest request = null;
-        if (f.object(body, FieldPath.ROOT, UPDATE_FIELDS)) {
+        if (f.object(body, FieldPath.ROOT)) {
             String tenant = f.string(body, "tenant_id", FieldPath.ROOT);
             DatabaseSpec spec = f.requiredNested(body, "spec", FieldPath.ROOT, (n, p) -> spec(f, n, p));
             request = spec == null ? null : new UpdateDatabaseRequest(tenant, spec);

@@ -16,8 +16,80 @@ class SpecBehaviourTest {
     private final SpecJsonWriter writer = new SpecJsonWriter();
 
     @Test
-    void acceptsFullValidSpec() {
-        assertThat(Fixtures.createErrors(Fixtures.resource("valid-full-spec.json"))).isEmpty();
+    void acceptsEveryValueOfTheFullValidSpec() {
+        CreateDatabaseRequest request = Fixtures.parseCreate(Fixtures.resource("valid-full-spec.json"));
+
+        assertThat(validator.validate(request.spec())).isEmpty();
+    }
+
+    @Test
+    void refusesTheFieldsNothingActsOnYetAsNotSupported() {
+        List<FieldError> errors = Fixtures.createErrors(Fixtures.resource("valid-full-spec.json"));
+
+        assertThat(errors).extracting(FieldError::message).containsExactly(
+                "backup_config: backups are not supported yet: nothing would take or schedule them; remove"
+                        + " backup_config",
+                "nodes[0].backup_config: backups are not supported yet: nothing would take or schedule them; remove"
+                        + " backup_config",
+                "nodes[2].source_node: copying a new node's data from another node is not supported yet; remove"
+                        + " source_node");
+        assertThat(errors).extracting(FieldError::kind).containsOnly(FieldError.Kind.OPERATION_NOT_SUPPORTED);
+    }
+
+    @Test
+    void refusesRestoreConfigAsNotSupportedAndAnEmptySourceNodeIsNone() {
+        JsonNode body = Fixtures.json("""
+                {"spec": {"database_name": "db", "nodes": [{"name": "n1", "host_ids": ["h1"], "source_node": ""}],
+                  "restore_config": {"source_database_id": "old", "source_node_name": "n1",
+                    "source_database_name": "db", "repository": {"type": "posix", "base_path": "relative"}}}}""");
+
+        assertThat(Fixtures.createErrors(body)).extracting(FieldError::message).containsExactly(
+                "restore_config: restoring from a backup is not supported yet; remove restore_config");
+    }
+
+    @Test
+    void ignoresUnknownTopLevelFieldsOfCreateAndUpdate() {
+        JsonNode createBody = Fixtures.json("""
+                {"id": "db1", "color": "red", "spec": {"database_name": "db",
+                  "nodes": [{"name": "n1", "host_ids": ["h1"]}]}}""");
+
+        assertThat(parser.parseCreate(createBody).errors()).isEmpty();
+        ParseResult<UpdateDatabaseRequest> update = parser.parseUpdate(createBody);
+        assertThat(update.errors()).isEmpty();
+        assertThat(update.value()).get().extracting(u -> u.spec().databaseName()).isEqualTo("db");
+    }
+
+    @Test
+    void acceptsAPgEdgeSpecThatPreloadsSpockAsAStringOrAnArray() {
+        for (String libraries : List.of("\"pg_stat_statements,spock\"", "[\"pg_stat_statements\", \"spock\"]")) {
+            JsonNode body = Fixtures.json("""
+                    {"spec": {"database_name": "db", "spock_version": "5",
+                      "nodes": [{"name": "n1", "host_ids": ["h1"]}],
+                      "postgresql_conf": {"shared_preload_libraries": %s}}}""".formatted(libraries));
+
+            assertThat(Fixtures.createErrors(body)).as(libraries).isEmpty();
+        }
+    }
+
+    @Test
+    void preloadLibrariesAsAnArrayRoundTripAndBecomeOneSetting() {
+        DatabaseSpec spec = Fixtures.spec("""
+                {"database_name": "db", "nodes": [{"name": "n1", "host_ids": ["h1"]}],
+                 "postgresql_conf": {"shared_preload_libraries": ["pg_stat_statements", "spock"]}}""");
+
+        assertThat(spec.postgresqlConf().get("shared_preload_libraries").asSetting())
+                .isEqualTo("pg_stat_statements,spock");
+        assertThat(Fixtures.spec(writer.write(spec).toString())).isEqualTo(spec);
+    }
+
+    @Test
+    void refusesANonStringInAConfArrayAtItsIndex() {
+        JsonNode body = Fixtures.json("""
+                {"spec": {"database_name": "db", "nodes": [{"name": "n1", "host_ids": ["h1"]}],
+                  "postgresql_conf": {"shared_preload_libraries": ["spock", 5]}}}""");
+
+        assertThat(Fixtures.createErrors(body)).extracting(FieldError::message)
+                .containsExactly("spec.postgresql_conf[shared_preload_libraries][1]: must be a string");
     }
 
     @Test
@@ -56,12 +128,16 @@ class SpecBehaviourTest {
                 "nodes[0].host_ids[1]: host IDs must be unique within a node",
                 "nodes[1]: node names must be unique within a database",
                 "nodes[1].port: duplicate ports allocated on host 'h-1'",
-                "nodes[1].source_node: a node cannot use itself as a source node",
+                "nodes[1].source_node: copying a new node's data from another node is not supported yet; remove"
+                        + " source_node",
                 "database_users[1].username: usernames must be unique within a database",
                 "database_users[1].db_owner: only one user can be the database owner",
                 "postgresql_conf[ident_file]: ident_file is managed by the control plane and cannot be set",
-                "backup_config.repositories[0].base_path: base_path is required for posix repositories");
+                "backup_config: backups are not supported yet: nothing would take or schedule them; remove"
+                        + " backup_config");
         assertThat(messages).anyMatch(m -> m.startsWith("cpus: failed to parse CPUs"));
+        // what is wrong inside a field that is refused as a whole is not reported
+        assertThat(messages).noneMatch(m -> m.startsWith("backup_config.") || m.contains("as a source node"));
     }
 
     @Test
@@ -73,7 +149,6 @@ class SpecBehaviourTest {
 
         assertThat(result.value()).isEmpty();
         assertThat(result.errors()).extracting(FieldError::message).containsExactlyInAnyOrder(
-                "other: unknown field",
                 "spec.extra: unknown field",
                 "spec.database_name: is required",
                 "spec.port: must be an integer between 0 and 65535",
@@ -202,14 +277,14 @@ class SpecBehaviourTest {
     }
 
     @Test
-    void rejectsPreloadLibrariesThatAreNotAString() {
+    void rejectsPreloadLibrariesThatAreNotAList() {
         DatabaseSpec spec = Fixtures.spec("""
                 {"database_name": "db", "nodes": [{"name": "n1", "host_ids": ["h1"]}],
                  "postgresql_conf": {"shared_preload_libraries": true}}""");
 
         assertThat(validator.validate(spec)).extracting(FieldError::message).containsExactly(
-                "postgresql_conf[shared_preload_libraries]: shared_preload_libraries must be a string that includes"
-                        + " pglogical");
+                "postgresql_conf[shared_preload_libraries]: shared_preload_libraries must include spock (loaded as"
+                        + " pglogical here) or pglogical");
     }
 
     @Test

@@ -1,10 +1,12 @@
 package io.controlplane.database.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.controlplane.database.spec.validation.SpecValidator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -13,7 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One row per rule (src/test/resources/.../spec-rules.json): a merge patch on a valid request, and
- * the single error it must produce, with its exact path and reason.
+ * the single error it must produce, with its exact path and reason. A row whose patch sets a field
+ * nothing acts on yet (backup_config, restore_config, source_node) has {@code refusedAs}: what a
+ * request gets, while the rule itself still reports its error.
  */
 class SpecRuleTableTest {
 
@@ -24,15 +28,31 @@ class SpecRuleTableTest {
                 row.get("name").asText(),
                 Fixtures.mergePatch(base, row.get("patch")),
                 row.get("path").asText(),
-                row.get("reason").asText()));
+                row.get("reason").asText(),
+                refusedAs(row)));
+    }
+
+    static List<String> refusedAs(JsonNode row) {
+        List<String> messages = new ArrayList<>();
+        row.path("refusedAs").forEach(m -> messages.add(m.asText()));
+        return messages;
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
-    void reportsTheRuleViolationAtItsPath(String name, JsonNode body, String path, String reason) {
+    void reportsTheRuleViolationAtItsPath(String name, JsonNode body, String path, String reason,
+                                          List<String> refusedAs) {
         List<FieldError> errors = Fixtures.createErrors(body);
 
-        assertThat(errors).extracting(FieldError::message).containsExactly(path + ": " + reason);
+        if (refusedAs.isEmpty()) {
+            assertThat(errors).extracting(FieldError::message).containsExactly(path + ": " + reason);
+        } else {
+            assertThat(errors).extracting(FieldError::message).containsExactlyElementsOf(refusedAs);
+            assertThat(errors).extracting(FieldError::kind).containsOnly(FieldError.Kind.OPERATION_NOT_SUPPORTED);
+            DatabaseSpec spec = Fixtures.parseCreate(body).spec();
+            assertThat(new SpecValidator().validate(spec)).extracting(FieldError::message)
+                    .containsExactly(path + ": " + reason);
+        }
     }
 
     @org.junit.jupiter.api.Test

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Runs every spec rule and returns all their errors together (pgEdge reports them all in one 400).
- * Paths are relative to the spec, as in pgEdge; request-level fields use their own names.
+ * Paths are relative to the spec, as in pgEdge; request-level fields use their own names. A request
+ * that sets a field we cannot act on yet ({@link NotYetSupportedFields}) is refused for it.
  */
 public final class SpecValidator {
 
@@ -48,6 +49,7 @@ public final class SpecValidator {
             new ExtraNetworksRule(),
             new ReservedLabelsRule());
 
+    /** The value rules alone, also for fields a request may not set yet. */
     public List<FieldError> validate(DatabaseSpec spec) {
         List<FieldError> errors = new ArrayList<>();
         for (SpecRule rule : rules) {
@@ -62,7 +64,7 @@ public final class SpecValidator {
         request.tenantId().flatMap(Identifiers::problem)
                 .ifPresent(p -> errors.add(FieldError.invalid(FieldPath.of("tenant_id"), p)));
         errors.addAll(validate(request.spec()));
-        return List.copyOf(errors);
+        return List.copyOf(NotYetSupportedFields.refuse(NotYetSupportedFields.of(request.spec()), errors));
     }
 
     public List<FieldError> validate(UpdateDatabaseRequest request) {
@@ -70,6 +72,6 @@ public final class SpecValidator {
         request.tenantId().flatMap(Identifiers::problem)
                 .ifPresent(p -> errors.add(FieldError.invalid(FieldPath.of("tenant_id"), p)));
         errors.addAll(validate(request.spec()));
-        return List.copyOf(errors);
+        return List.copyOf(NotYetSupportedFields.refuse(NotYetSupportedFields.of(request.spec()), errors));
     }
 }

@@ -2,6 +2,7 @@ package io.controlplane.database.spec.validation;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,11 +11,26 @@ import java.util.regex.Pattern;
  * its own. A lexer, not a parser: it knows quotes, E'' escapes, dollar quotes, nested comments and
  * {@code BEGIN ATOMIC ... END} bodies, so a {@code ;} inside them does not end the statement. One
  * trailing {@code ;} is allowed.
+ *
+ * <p>pgEdge parses every statement with Postgres' own parser; no strict Postgres parser is published on
+ * Maven Central, so this refuses only what Postgres' grammar surely refuses: a statement must start with
+ * one of the grammar's command keywords (Postgres 15's {@code stmt} rule, the first words of the SQL
+ * command reference) or with {@code (}. Everything else Postgres reports when the script runs, and the
+ * failure names the statement and Postgres' error.
  */
 final class SqlStatements {
 
     static final String EMPTY = "must contain a SQL statement";
     static final String MULTIPLE = "must contain a single SQL statement";
+    static final String NOT_A_COMMAND = "is not a SQL statement: it must start with a SQL command such as SELECT,"
+            + " CREATE or DO";
+    /** The first words of every Postgres 15 SQL command (ANALYSE is the grammar's other spelling of ANALYZE). */
+    static final Set<String> COMMANDS = Set.of("ABORT", "ALTER", "ANALYSE", "ANALYZE", "BEGIN", "CALL",
+            "CHECKPOINT", "CLOSE", "CLUSTER", "COMMENT", "COMMIT", "COPY", "CREATE", "DEALLOCATE", "DECLARE",
+            "DELETE", "DISCARD", "DO", "DROP", "END", "EXECUTE", "EXPLAIN", "FETCH", "GRANT", "IMPORT", "INSERT",
+            "LISTEN", "LOAD", "LOCK", "MERGE", "MOVE", "NOTIFY", "PREPARE", "REASSIGN", "REFRESH", "REINDEX",
+            "RELEASE", "RESET", "REVOKE", "ROLLBACK", "SAVEPOINT", "SECURITY", "SELECT", "SET", "SHOW", "START",
+            "TABLE", "TRUNCATE", "UNLISTEN", "UPDATE", "VACUUM", "VALUES", "WITH");
     private static final Pattern DOLLAR_TAG = Pattern.compile("\\$(?:[A-Za-z_\\u0080-\\uFFFF][A-Za-z0-9_\\u0080-\\uFFFF]*)?\\$");
 
     private SqlStatements() {
@@ -56,6 +72,9 @@ final class SqlStatements {
             if (!inStatement) {
                 if (statements == 1) {
                     return Optional.of(MULTIPLE);
+                }
+                if (c != '(' && !COMMANDS.contains(word(sql, i))) {
+                    return Optional.of(NOT_A_COMMAND + " (it starts with " + quotedStart(sql, i) + ")");
                 }
                 statements++;
                 inStatement = true;
@@ -113,6 +132,26 @@ final class SqlStatements {
             i++;
         }
         return statements == 0 ? Optional.of(EMPTY) : Optional.empty();
+    }
+
+    /** The identifier-like word at {@code start}, upper-cased; empty when none starts there. */
+    private static String word(String sql, int start) {
+        if (!isIdentStart(sql.charAt(start))) {
+            return "";
+        }
+        int end = start;
+        while (end < sql.length() && isIdentChar(sql.charAt(end))) {
+            end++;
+        }
+        return sql.substring(start, end).toUpperCase(Locale.ROOT);
+    }
+
+    private static String quotedStart(String sql, int start) {
+        int end = start;
+        while (end < sql.length() && end - start < 20 && !Character.isWhitespace(sql.charAt(end))) {
+            end++;
+        }
+        return "\"" + sql.substring(start, end) + "\"";
     }
 
     /** Index after the closing quote, or -1. A doubled quote is an escaped quote. */

@@ -78,6 +78,16 @@ class SyntaxTest {
             "/* a; /* nested; */ still; */ SELECT 1",
             "SELECT $1::int",
             "SELECT a$b$c FROM t",
+            "(SELECT 1) UNION (SELECT 2)",
+            "WITH x AS (SELECT 1) SELECT * FROM x",
+            "VALUES (1), (2)",
+            "TABLE pg_class",
+            "analyse pg_class",
+            "-- leading comment\nselect 1",
+            "/* leading */ GRANT SELECT ON t TO app",
+            "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE",
+            "SECURITY LABEL ON TABLE t IS 'x'",
+            "IMPORT FOREIGN SCHEMA s FROM SERVER srv INTO public",
     })
     void acceptsSingleStatements(String sql) {
         assertThat(SqlStatements.problem(sql)).isEmpty();
@@ -96,6 +106,41 @@ class SyntaxTest {
     })
     void rejectsWhatIsNotOneStatement(String sql, String problem) {
         assertThat(SqlStatements.problem(sql)).contains(problem);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "SELEC 1 | \"SELEC\"",
+            "CRATE TABLE t (id int) | \"CRATE\"",
+            "hello world | \"hello\"",
+            "'SELECT 1' | \"'SELECT\"",
+            "\\dt | \"\\dt\"",
+            "1 + 1 | \"1\"",
+            "\"t\" | \"\"t\"\"",
+            "$$SELECT 1$$ | \"$$SELECT\"",
+    })
+    void rejectsWhatDoesNotStartWithACommand(String sql, String start) {
+        assertThat(SqlStatements.problem(sql)).contains(SqlStatements.NOT_A_COMMAND + " (it starts with " + start + ")");
+    }
+
+    /**
+     * The command keywords are complete: every SQL command Postgres 15 documents (one man page each, named
+     * after its words, in the client package this machine has) starts with one of them.
+     */
+    @org.junit.jupiter.api.Test
+    void everyDocumentedPostgresCommandStartsWithAKnownKeyword() throws java.io.IOException {
+        java.nio.file.Path reference = java.nio.file.Path.of("/usr/share/postgresql/15/man/man7");
+        assertThat(reference).as("Postgres 15's SQL command reference (postgresql-client-15)").isDirectory();
+        java.util.Set<String> firstWords = new java.util.TreeSet<>();
+        try (var pages = java.nio.file.Files.list(reference)) {
+            pages.map(p -> p.getFileName().toString().split("[._]")[0]).forEach(firstWords::add);
+        }
+
+        assertThat(firstWords).hasSizeGreaterThan(40);
+        assertThat(SqlStatements.COMMANDS).containsAll(firstWords);
+        java.util.Set<String> extra = new java.util.TreeSet<>(SqlStatements.COMMANDS);
+        extra.removeAll(firstWords);
+        assertThat(extra).as("keywords without a command page").containsExactly("ANALYSE");
     }
 
     @ParameterizedTest
