@@ -5,6 +5,7 @@ import io.controlplane.task.Task;
 import io.controlplane.task.TaskService;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -21,9 +22,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class OperationRunner {
-
-    /** Process variable holding the task id, for processes and listeners that want it explicitly. */
-    public static final String TASK_ID = "taskId";
 
     private final TaskService tasks;
     private final RuntimeService runtime;
@@ -44,9 +42,18 @@ public class OperationRunner {
      */
     @Transactional
     public Task start(NewTask newTask, String processKey, Map<String, Object> variables) {
+        return start(newTask, processKey, task -> variables);
+    }
+
+    /**
+     * Like {@link #start(NewTask, String, Map)} for variables that need the new task, e.g. tasks of the
+     * operations it will call, made with it as their parent in the same transaction.
+     */
+    @Transactional
+    public Task start(NewTask newTask, String processKey, Function<Task, Map<String, Object>> variablesOf) {
         Task task = tasks.create(newTask);
-        Map<String, Object> vars = new HashMap<>(variables);
-        vars.put(TASK_ID, task.getTaskId());
+        Map<String, Object> vars = new HashMap<>(variablesOf.apply(task));
+        vars.put(ProcessVariables.TASK_ID, task.getTaskId());
         ProcessInstance instance = runtime.startProcessInstanceByKey(processKey, task.getTaskId(), vars);
         tasks.attachProcess(task.getTaskId(), processKey, instance.getId());
         wakeWorkerAfterCommit();
