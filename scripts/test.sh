@@ -9,5 +9,6 @@ source scripts/lib/prereqs.sh
 
 cp_ensure_runtime
 cp_ensure_postgres
+cp_ensure_bpmnlint
 
 mvn -B -ntp verify "$@"
