@@ -187,6 +187,30 @@ class RemoveHostProcessTest {
     }
 
     @Test
+    void cancelingOneOfItsDatabaseUpdatesCancelsTheRemovalBeforeTheHostLeavesEtcd() {
+        String db1 = driver.newDatabaseId();
+        driver.storeDatabase(db1, DatabaseState.AVAILABLE, List.of(node("n1", driver.hostA, driver.hostC)));
+        String db2 = driver.newDatabaseId();
+        driver.storeDatabase(db2, DatabaseState.AVAILABLE, List.of(node("n1", driver.hostB, driver.hostC)));
+        HostRemoval.Started removal = hostRemoval.start(driver.hostC, true, driver.requestHost);
+        ProcessInstance instance = driver.processInstance(removal.task());
+        driver.drive(removal.task().getProcessInstanceId(), step -> step.handler().equals(HandlerNames.PLAN_DATABASE)
+                ? HOLD : REAL);
+        Task canceled = removal.databaseUpdates().get(0);
+
+        assertThat(driver.runner.cancel(canceled.getTaskId())).isTrue();
+
+        assertThat(driver.ended(removal.task()).getStatus()).isEqualTo(TaskStatus.CANCELED);
+        for (Task update : removal.databaseUpdates()) {
+            assertThat(driver.ended(update).getStatus()).isEqualTo(TaskStatus.CANCELED);
+            assertThat(driver.store.record(update.getDatabaseId()).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
+        }
+        assertThat(instance).isEnded().hasNotPassed("checkDatabaseUpdates", "removeEtcdMember");
+        assertThat(driver.runtime.createProcessInstanceQuery().processInstanceBusinessKey(canceled.getTaskId()).count())
+                .isZero();
+    }
+
+    @Test
     void cancelingTheRemovalBeforeItsUpdatesStartedCancelsTheirTasks() {
         String db1 = driver.newDatabaseId();
         driver.storeDatabase(db1, DatabaseState.AVAILABLE, List.of(node("n1", driver.hostA, driver.hostC)));
