@@ -10,5 +10,6 @@ source scripts/lib/prereqs.sh
 cp_ensure_runtime
 cp_ensure_postgres
 cp_ensure_test_tools
+cp_ensure_bpmnlint
 
 mvn -B -ntp verify "$@"

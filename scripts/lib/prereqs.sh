@@ -3,11 +3,12 @@
 #
 # Source this file; do not execute it:
 #     source scripts/lib/prereqs.sh
-#     cp_ensure_docker; cp_ensure_etcd; cp_ensure_postgres; cp_ensure_debootstrap; cp_ensure_test_tools
+#     cp_ensure_docker; cp_ensure_etcd; cp_ensure_postgres; cp_ensure_debootstrap; cp_ensure_test_tools;
+#     cp_ensure_bpmnlint
 #
 # Every function is idempotent, quiet on success and prints one clear line on
 # stderr on failure (plus the tail of the relevant log), then returns non-zero.
-# Only Debian packages are used: no image registry is needed.
+# Only Debian packages are used (and the npm registry for bpmnlint): no image registry is needed.
 #
 # Tunables (environment):
 #   CP_APT_LOCK_TIMEOUT      seconds to wait for another apt/dpkg to finish (default 600)
@@ -223,6 +224,35 @@ cp_ensure_test_tools() {
     return 0
   fi
   cp_apt_install openssl python3 git
+}
+
+# cp_ensure_bpmnlint: the npm packages of package.json (bpmnlint, its Camunda plugin, the element
+# template validator) in node_modules/, exactly as package-lock.json pins them (`npm ci`). The test
+# suite lints every processes/*.bpmn with them. Uses the node and npm on PATH; installs Debian's
+# nodejs and npm only when node is missing. Does nothing when node_modules is newer than the lockfile.
+cp_ensure_bpmnlint() {
+  local root log
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  if ! command -v node >/dev/null 2>&1; then
+    cp_apt_install nodejs npm || return 1
+  elif ! command -v npm >/dev/null 2>&1; then
+    cp_apt_install npm || return 1
+  fi
+  if [[ -x $root/node_modules/.bin/bpmnlint && $root/node_modules/.package-lock.json -nt $root/package-lock.json ]]; then
+    return 0
+  fi
+  cp_progress "installing bpmnlint with npm ci (pinned by package-lock.json)"
+  log=$(mktemp /tmp/cp-npm.XXXXXX.log)
+  if ! (cd "$root" && npm ci --no-audit --no-fund) >"$log" 2>&1; then
+    cp_log_error "npm ci failed in $root (log: $log)"
+    tail -n 5 "$log" >&2
+    return 1
+  fi
+  if [[ ! -x $root/node_modules/.bin/bpmnlint ]]; then
+    cp_log_error "npm ci finished but node_modules/.bin/bpmnlint is missing (log: $log)"
+    return 1
+  fi
+  rm -f "$log"
 }
 
 # Everything a control plane host needs to run databases: root, Java, etcd, Docker in Swarm mode and

@@ -1,10 +1,11 @@
 package io.controlplane.delegates;
 
 import io.controlplane.database.operation.InstanceLifecycle;
+import io.controlplane.engine.HandlerNames;
 import io.controlplane.engine.StepContext;
 import org.springframework.stereotype.Component;
 
-/** "Reload or restart Postgres" so changed settings take effect. */
+/** "Patch Patroni config and reload or restart Postgres", so changed settings take effect. */
 @Component
 class ApplyPatroniConfigDelegate extends InstanceStep {
 
@@ -13,9 +14,10 @@ class ApplyPatroniConfigDelegate extends InstanceStep {
     ApplyPatroniConfigDelegate(InstanceLifecycle instances) {
         this.instances = instances;
     }
+
     @Override
     public String name() {
-        return "applyPatroniConfig";
+        return HandlerNames.APPLY_PATRONI_CONFIG;
     }
 
     @Override

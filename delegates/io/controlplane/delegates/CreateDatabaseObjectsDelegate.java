@@ -1,6 +1,7 @@
 package io.controlplane.delegates;
 
 import io.controlplane.database.operation.DatabaseObjects;
+import io.controlplane.engine.HandlerNames;
 import io.controlplane.engine.StepContext;
 import io.controlplane.engine.StepHandler;
 import java.util.Map;
@@ -18,13 +19,13 @@ class CreateDatabaseObjectsDelegate implements StepHandler {
 
     @Override
     public String name() {
-        return "createDatabaseObjects";
+        return HandlerNames.CREATE_DATABASE_OBJECTS;
     }
 
     @Override
     public Map<String, Object> execute(StepContext context) {
-        String node = context.requireString("nodeName");
-        context.log("node " + node + ": " + String.join(", ", objects.apply(context.requireString("databaseId"), node)),
+        String node = context.nodeName();
+        context.log("node " + node + ": " + String.join(", ", objects.apply(context.databaseId(), node)),
                 Map.of("node_name", node));
         return Map.of();
     }

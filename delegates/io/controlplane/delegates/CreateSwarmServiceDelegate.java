@@ -1,10 +1,11 @@
 package io.controlplane.delegates;
 
 import io.controlplane.database.operation.InstanceLifecycle;
+import io.controlplane.engine.HandlerNames;
 import io.controlplane.engine.StepContext;
 import org.springframework.stereotype.Component;
 
-/** "Create Swarm service" {@code postgres-<instance_id>}, or update it when its spec changed. */
+/** "Create Swarm service" {@code postgres-<instance_id>} of a new instance (a rerun finds it). */
 @Component
 class CreateSwarmServiceDelegate extends InstanceStep {
 
@@ -13,18 +14,14 @@ class CreateSwarmServiceDelegate extends InstanceStep {
     CreateSwarmServiceDelegate(InstanceLifecycle instances) {
         this.instances = instances;
     }
+
     @Override
     public String name() {
-        return "createSwarmService";
+        return HandlerNames.CREATE_SWARM_SERVICE;
     }
 
     @Override
     String run(StepContext context, String databaseId, String instanceId) {
-        var change = instances.createService(databaseId, instanceId);
-        return switch (change) {
-            case CREATED -> "created service postgres-" + instanceId;
-            case UPDATED -> "updated service postgres-" + instanceId + " (its container is replaced)";
-            case UNCHANGED -> "service postgres-" + instanceId + " is up to date";
-        };
+        return ServiceChanges.describe(instances.ensureService(databaseId, instanceId), instanceId);
     }
 }

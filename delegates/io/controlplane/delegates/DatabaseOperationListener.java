@@ -1,7 +1,7 @@
 package io.controlplane.delegates;
 
 import io.controlplane.database.operation.DatabaseOutcome;
-import io.controlplane.engine.StepWorker;
+import io.controlplane.engine.ProcessVariables;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.springframework.stereotype.Component;
@@ -9,7 +9,9 @@ import org.springframework.stereotype.Component;
 /**
  * End listener of the database processes: an operation that failed or was canceled leaves the
  * database {@code failed} (reference §5.6), with the error, so a new update can repair it. A normal
- * end does nothing here: the process's last step set the state.
+ * end does nothing here: the process's last step set the state. It reacts only to the end of the
+ * process instance it is declared on (not to the end of a scope inside it); the instance processes
+ * that a database process calls do not declare it.
  */
 @Component("databaseOperationListener")
 class DatabaseOperationListener implements ExecutionListener {
@@ -25,8 +27,8 @@ class DatabaseOperationListener implements ExecutionListener {
         if (!EVENTNAME_END.equals(execution.getEventName()) || execution.getParentId() != null) {
             return;
         }
-        Object databaseId = execution.getVariable("databaseId");
-        Object error = execution.getVariable(StepWorker.OPERATION_ERROR);
+        Object databaseId = execution.getVariable(ProcessVariables.DATABASE_ID);
+        Object error = execution.getVariable(ProcessVariables.OPERATION_ERROR);
         if (databaseId == null || (error == null && !execution.isCanceled())) {
             return;
         }

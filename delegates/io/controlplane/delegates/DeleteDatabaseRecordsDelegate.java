@@ -1,6 +1,7 @@
 package io.controlplane.delegates;
 
 import io.controlplane.database.operation.DatabaseOutcome;
+import io.controlplane.engine.HandlerNames;
 import io.controlplane.engine.StepContext;
 import io.controlplane.engine.StepHandler;
 import java.util.Map;
@@ -18,12 +19,12 @@ class DeleteDatabaseRecordsDelegate implements StepHandler {
 
     @Override
     public String name() {
-        return "deleteDatabaseRecords";
+        return HandlerNames.DELETE_DATABASE_RECORDS;
     }
 
     @Override
     public Map<String, Object> execute(StepContext context) {
-        outcome.deleted(context.requireString("databaseId"));
+        outcome.deleted(context.databaseId());
         context.log("deleted the database's spec, records, secrets and Patroni keys");
         return Map.of();
     }

@@ -1,6 +1,7 @@
 package io.controlplane.delegates;
 
 import io.controlplane.database.operation.DatabaseOutcome;
+import io.controlplane.engine.HandlerNames;
 import io.controlplane.engine.StepContext;
 import io.controlplane.engine.StepHandler;
 import java.util.Map;
@@ -18,12 +19,12 @@ class MarkDatabaseAvailableDelegate implements StepHandler {
 
     @Override
     public String name() {
-        return "markDatabaseAvailable";
+        return HandlerNames.MARK_DATABASE_AVAILABLE;
     }
 
     @Override
     public Map<String, Object> execute(StepContext context) {
-        outcome.available(context.requireString("databaseId"));
+        outcome.available(context.databaseId());
         context.log("database is available");
         return Map.of();
     }

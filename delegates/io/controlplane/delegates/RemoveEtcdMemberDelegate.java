@@ -1,6 +1,7 @@
 package io.controlplane.delegates;
 
 import io.controlplane.cluster.HostService;
+import io.controlplane.engine.HandlerNames;
 import io.controlplane.engine.StepContext;
 import io.controlplane.engine.StepHandler;
 import java.util.Map;
@@ -18,12 +19,12 @@ public class RemoveEtcdMemberDelegate implements StepHandler {
 
     @Override
     public String name() {
-        return "removeEtcdMember";
+        return HandlerNames.REMOVE_ETCD_MEMBER;
     }
 
     @Override
     public Map<String, Object> execute(StepContext context) {
-        String hostId = context.requireString("hostId");
+        String hostId = context.hostBeingRemoved();
         context.log("removing host '" + hostId + "'");
         boolean removed = hosts.removeEtcdMember(hostId);
         context.log(removed ? "removed etcd member '" + hostId + "'"

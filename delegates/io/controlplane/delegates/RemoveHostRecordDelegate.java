@@ -1,6 +1,7 @@
 package io.controlplane.delegates;
 
 import io.controlplane.cluster.HostService;
+import io.controlplane.engine.HandlerNames;
 import io.controlplane.engine.StepContext;
 import io.controlplane.engine.StepHandler;
 import java.util.Map;
@@ -18,12 +19,12 @@ public class RemoveHostRecordDelegate implements StepHandler {
 
     @Override
     public String name() {
-        return "removeHostRecord";
+        return HandlerNames.REMOVE_HOST_RECORD;
     }
 
     @Override
     public Map<String, Object> execute(StepContext context) {
-        String hostId = context.requireString("hostId");
+        String hostId = context.hostBeingRemoved();
         hosts.removeRecord(hostId);
         context.log("successfully removed host '" + hostId + "'");
         return Map.of();

@@ -1,10 +1,11 @@
 package io.controlplane.delegates;
 
 import io.controlplane.database.operation.InstanceLifecycle;
+import io.controlplane.engine.HandlerNames;
 import io.controlplane.engine.StepContext;
 import org.springframework.stereotype.Component;
 
-/** "Remove instance files and credentials": directory, etcd user, ports, Patroni keys, records. */
+/** "Remove instance files, etcd user, ports, Patroni keys and records". */
 @Component
 class RemoveInstanceDataDelegate extends InstanceStep {
 
@@ -13,13 +14,14 @@ class RemoveInstanceDataDelegate extends InstanceStep {
     RemoveInstanceDataDelegate(InstanceLifecycle instances) {
         this.instances = instances;
     }
+
     @Override
     public String name() {
-        return "removeInstanceData";
+        return HandlerNames.REMOVE_INSTANCE_DATA;
     }
 
     @Override
     String run(StepContext context, String databaseId, String instanceId) {
-        return instances.removeInstanceData(databaseId, instanceId, context.stringList("removedNodes"));
+        return instances.removeInstanceData(databaseId, instanceId, context.removedNodes());
     }
 }

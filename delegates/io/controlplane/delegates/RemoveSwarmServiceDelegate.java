@@ -1,6 +1,7 @@
 package io.controlplane.delegates;
 
 import io.controlplane.database.operation.InstanceLifecycle;
+import io.controlplane.engine.HandlerNames;
 import io.controlplane.engine.StepContext;
 import org.springframework.stereotype.Component;
 
@@ -13,9 +14,10 @@ class RemoveSwarmServiceDelegate extends InstanceStep {
     RemoveSwarmServiceDelegate(InstanceLifecycle instances) {
         this.instances = instances;
     }
+
     @Override
     public String name() {
-        return "removeSwarmService";
+        return HandlerNames.REMOVE_SWARM_SERVICE;
     }
 
     @Override

@@ -261,7 +261,7 @@ class DatabaseIT {
             assertThat(strings(s, "select count(*)::text from pg_settings where pending_restart")).containsExactly("0");
             assertThat(strings(s, "select text from greetings order by id")).containsExactly("hello", "world");
         }
-        assertThat(logMessages(h1, "e2e1", taskId)).anyMatch(m -> m.startsWith("finished Reload or restart Postgres"));
+        assertThat(logMessages(h1, "e2e1", taskId)).anyMatch(m -> m.startsWith("finished Patch Patroni config and reload or restart Postgres"));
         JsonNode instance = Poll.until(Duration.ofSeconds(30), () -> database(h1, "e2e1").path("instances").get(0),
                 i -> i.path("postgres").path("pending_restart").isBoolean()
                         && !i.path("postgres").path("pending_restart").asBoolean(), "no pending restart reported");
@@ -358,13 +358,13 @@ class DatabaseIT {
     @Test
     @Order(7)
     void killDashNineDuringCreateResumesWithoutDuplicateService() throws Exception {
-        crashDuringCreate("e2ecrash", "started Create Swarm service");
+        crashDuringCreate("e2ecrash", "Create Swarm service");
     }
 
     @Test
     @Order(8)
     void killDashNineWhileWaitingForReadyResumes() throws Exception {
-        crashDuringCreate("e2ecrash2", "started Wait for instance ready");
+        crashDuringCreate("e2ecrash2", "Wait for instance ready");
     }
 
     @Test
@@ -508,19 +508,39 @@ class DatabaseIT {
 
     // --- crash ---
 
-    private void crashDuringCreate(String db, String killAfter) throws Exception {
+    /**
+     * Kills host-1 with -9 while it runs step {@code step} of a create, provably: the step's
+     * "finished" log line, which commits together with the step, is held back by the test (see
+     * {@link StepCommitHold}) until host-1 is dead, so the kill lands after the step did its work and
+     * before the engine recorded it. After the restart the step must run again and the create finish
+     * with one service.
+     */
+    private void crashDuringCreate(String db, String step) throws Exception {
         ServerProcess h1 = HOSTS.get("host-1");
         ServerProcess h2 = HOSTS.get("host-2");
-        Http.Response created = Http.post(h1.url("/v1/databases"), body(db, spec(List.of("host-1"))).toString());
-        assertThat(created.status()).as(created.body()).isEqualTo(200);
-        String taskId = created.json().path("task").path("task_id").asText();
-        Poll.until(OPERATION, () -> logMessages(h1, db, taskId), m -> m.contains(killAfter),
-                "'" + killAfter + "' in the log of " + db);
+        String taskId;
+        List<String> servicesAtKill;
+        try (StepCommitHold hold = StepCommitHold.of(engineDb.jdbcUrl(), db, step)) {
+            Http.Response created = Http.post(h1.url("/v1/databases"), body(db, spec(List.of("host-1"))).toString());
+            assertThat(created.status()).as(created.body()).isEqualTo(200);
+            taskId = created.json().path("task").path("task_id").asText();
+            Poll.until(OPERATION, hold::stepIsWaitingToCommit, waiting -> waiting,
+                    "'" + step + "' of " + db + " done and waiting to commit");
+            List<String> before = logMessages(h2, db, taskId);
+            assertThat(before).as("the step runs").contains("started " + step);
+            assertThat(before).as("the step has not finished").noneMatch(m -> m.startsWith("finished " + step));
+            servicesAtKill = docker("service", "ls", "--filter", "label=" + LABEL + "=" + db, "--format", "{{.Name}}");
 
-        h1.kill();
-        h1.killOrphanEtcd();
-        System.out.println("killed host-1 after '" + killAfter + "'; services: "
-                + docker("service", "ls", "--filter", "label=" + LABEL + "=" + db, "--format", "{{.Name}}"));
+            h1.kill();
+            h1.killOrphanEtcd();
+        }
+        System.out.println("killed host-1 while '" + step + "' of " + db + " waited to commit; services: "
+                + servicesAtKill);
+        // the killed host's transaction is rolled back: the step is still to do
+        assertThat(logMessages(h2, db, taskId)).noneMatch(m -> m.startsWith("finished " + step));
+        if (step.equals("Create Swarm service")) {
+            assertThat(servicesAtKill).as("the step had created the service before the kill").hasSize(1);
+        }
         ServerProcess again = new ServerProcess(h1.dataDir(), HTTP_PORTS.get("host-1"), ENVS.get("host-1"))
                 .start(Duration.ofSeconds(180));
         HOSTS.put("host-1", again);
@@ -543,6 +563,70 @@ class DatabaseIT {
         }
         List<String> messages = logMessages(again, db, taskId);
         assertThat(messages).anyMatch(m -> m.startsWith("finished Mark database available"));
+        assertThat(messages.stream().filter(m -> m.equals("started " + step))).as("the step ran again after the"
+                + " restart\n" + String.join("\n", messages)).hasSize(2);
+        assertThat(messages.stream().filter(m -> m.startsWith("finished " + step))).hasSize(1);
+    }
+
+    /**
+     * Holds back the commit of one step of one database's tasks in the shared engine database: a
+     * trigger makes the insert of the step's "finished" log line (same transaction as the step's
+     * completion) wait for an advisory lock this connection holds. Closing releases the lock (a killed
+     * host's transaction then fails and rolls back) and drops the trigger.
+     */
+    static final class StepCommitHold implements AutoCloseable {
+        private final Connection connection;
+        private final String trigger;
+        private final String key;
+
+        private StepCommitHold(Connection connection, String trigger, String key) {
+            this.connection = connection;
+            this.trigger = trigger;
+            this.key = key;
+        }
+
+        static StepCommitHold of(String engineJdbcUrl, String databaseId, String stepName) throws SQLException {
+            Connection c = DriverManager.getConnection(engineJdbcUrl, "postgres", "");
+            String trigger = "cp_it_hold_" + databaseId.replaceAll("[^a-z0-9]", "_");
+            String key = "cp-it-hold-" + databaseId;
+            try (Statement s = c.createStatement()) {
+                s.execute("""
+                        create or replace function cp_it_hold_step_commit() returns trigger language plpgsql as $$
+                        begin
+                          if NEW.message like ('finished ' || TG_ARGV[1] || ' (took %')
+                             and exists (select 1 from cp_task t where t.task_id = NEW.task_id
+                                         and t.database_id = TG_ARGV[0]) then
+                            perform pg_advisory_xact_lock(hashtext(TG_ARGV[2]));
+                          end if;
+                          return NEW;
+                        end $$""");
+                s.execute("create trigger " + trigger + " before insert on cp_task_log_entry for each row execute"
+                        + " function cp_it_hold_step_commit('" + databaseId + "', '" + stepName + "', '" + key + "')");
+                s.execute("select pg_advisory_lock(hashtext('" + key + "'))");
+            }
+            return new StepCommitHold(c, trigger, key);
+        }
+
+        /** Whether a transaction waits for the lock: the step finished its work and waits to commit. */
+        boolean stepIsWaitingToCommit() {
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                    "select count(*) from pg_locks where locktype = 'advisory' and not granted")) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            } catch (SQLException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                s.execute("select pg_advisory_unlock(hashtext('" + key + "'))");
+                s.execute("drop trigger if exists " + trigger + " on cp_task_log_entry");
+            } finally {
+                connection.close();
+            }
+        }
     }
 
     // --- cluster ---

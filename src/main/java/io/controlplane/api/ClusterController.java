@@ -1,7 +1,5 @@
 package io.controlplane.api;
 
-import io.controlplane.database.DatabaseService;
-
 import io.controlplane.cluster.ClusterException;
 import io.controlplane.cluster.ClusterMembership;
 import io.controlplane.cluster.ClusterService;
@@ -9,11 +7,9 @@ import io.controlplane.cluster.HostService;
 import io.controlplane.cluster.JoinClient;
 import io.controlplane.cluster.JoinOptions;
 import io.controlplane.common.Identifiers;
-import io.controlplane.engine.OperationRunner;
+import io.controlplane.database.operation.HostRemoval;
 import io.controlplane.etcd.pki.JoinToken;
 import io.controlplane.orchestrator.ImageManifest;
-import io.controlplane.task.NewTask;
-import io.controlplane.task.Task;
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -39,19 +35,17 @@ class ClusterController {
     private final ClusterService cluster;
     private final HostService hosts;
     private final ClusterMembership membership;
-    private final OperationRunner runner;
-    private final DatabaseService databases;
+    private final HostRemoval hostRemoval;
     private final ImageManifest manifest;
     private final JoinClient joinClient = new JoinClient();
 
-    ClusterController(ClusterService cluster, HostService hosts, ClusterMembership membership, OperationRunner runner,
-                      DatabaseService databases, ImageManifest manifest) {
-        this.databases = databases;
+    ClusterController(ClusterService cluster, HostService hosts, ClusterMembership membership, HostRemoval hostRemoval,
+                      ImageManifest manifest) {
+        this.hostRemoval = hostRemoval;
         this.manifest = manifest;
         this.cluster = cluster;
         this.hosts = hosts;
         this.membership = membership;
-        this.runner = runner;
     }
 
     record JoinRequest(String token, List<String> serverUrls) {
@@ -171,13 +165,9 @@ class ClusterController {
                               @RequestParam(required = false, defaultValue = "false") boolean force) {
         identifier(hostId);
         hosts.checkRemovable(hostId, force);
-        List<String> databaseIds = databases.databasesUsingHost(hostId);
-        Task task = runner.start(NewTask.forHost(hostId, "remove_host"), "remove-host",
-                Map.of("hostId", hostId, "force", force, "requestHost", cluster.hostId(),
-                        "databaseIds", String.join(",", databaseIds)));
-        List<TaskView.TaskJson> updates = databaseIds.stream()
-                .map(db -> TaskView.of(databases.removeHostFromDatabase(db, hostId, task.getTaskId()))).toList();
-        return new RemoveHostJson(TaskView.of(task), updates);
+        HostRemoval.Started removal = hostRemoval.start(hostId, force, cluster.hostId());
+        return new RemoveHostJson(TaskView.of(removal.task()),
+                removal.databaseUpdates().stream().map(TaskView::of).toList());
     }
 
     @ExceptionHandler(ClusterException.class)

@@ -15,6 +15,8 @@ import io.controlplane.database.spec.SpecUpdateRules;
 import io.controlplane.database.spec.UpdateDatabaseRequest;
 import io.controlplane.database.spec.validation.SpecValidator;
 import io.controlplane.engine.OperationRunner;
+import io.controlplane.engine.ProcessKeys;
+import io.controlplane.engine.ProcessVariables;
 import io.controlplane.orchestrator.ImageManifest;
 import io.controlplane.task.NewTask;
 import io.controlplane.task.Task;
@@ -40,9 +42,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class DatabaseService {
 
-    public static final String CREATE_PROCESS = "create-database";
-    public static final String UPDATE_PROCESS = "update-database";
-    public static final String DELETE_PROCESS = "delete-database";
     /** A monitor status older than this makes an available instance {@code unknown}. */
     static final Duration STALE_STATUS = Duration.ofSeconds(30);
 
@@ -81,7 +80,8 @@ public class DatabaseService {
         }
         Task task;
         try {
-            task = runner.start(NewTask.forDatabase(id, "create"), CREATE_PROCESS, variables(id, "create", false, Set.of()));
+            task = runner.start(NewTask.forDatabase(id, ProcessVariables.CREATE), ProcessKeys.CREATE_DATABASE,
+                    variables(id, ProcessVariables.CREATE, false, Set.of()));
         } catch (RuntimeException e) {
             store.deleteDatabase(id);
             throw e;
@@ -101,7 +101,8 @@ public class DatabaseService {
         DatabaseRecord record = transition(id, DatabaseState.MODIFYING, spec, false);
         Task task;
         try {
-            task = runner.start(NewTask.forDatabase(id, "update"), UPDATE_PROCESS, variables(id, "update", forceUpdate, removed));
+            task = runner.start(NewTask.forDatabase(id, ProcessVariables.UPDATE), ProcessKeys.UPDATE_DATABASE,
+                    variables(id, ProcessVariables.UPDATE, forceUpdate, removed));
         } catch (RuntimeException e) {
             store.restore(old, oldSpec);
             throw e;
@@ -113,7 +114,8 @@ public class DatabaseService {
         DatabaseRecord old = store.record(id).orElseThrow(DatabaseException::notFound);
         transition(id, DatabaseState.DELETING, null, force);
         try {
-            return runner.start(NewTask.forDatabase(id, "delete"), DELETE_PROCESS, variables(id, "delete", false, Set.of()));
+            return runner.start(NewTask.forDatabase(id, ProcessVariables.DELETE), ProcessKeys.DELETE_DATABASE,
+                    variables(id, ProcessVariables.DELETE, false, Set.of()));
         } catch (RuntimeException e) {
             store.setState(id, old.state(), old.errorOrNull());
             throw e;
@@ -129,23 +131,6 @@ public class DatabaseService {
         }
         ids.sort(String::compareTo);
         return ids;
-    }
-
-    /**
-     * For remove-host (reference §2.3): takes the host out of the database's spec (nodes left without a
-     * host are dropped) and starts its update as a child of the host's task, whatever its state.
-     */
-    public Task removeHostFromDatabase(String databaseId, String hostId, String parentTaskId) {
-        DatabaseRecord old = store.record(databaseId).orElseThrow(DatabaseException::notFound);
-        DatabaseSpec oldSpec = store.spec(databaseId).orElseThrow(DatabaseException::notFound);
-        transition(databaseId, DatabaseState.MODIFYING, oldSpec.withoutHosts(Set.of(hostId)), true);
-        try {
-            return runner.start(NewTask.forDatabase(databaseId, "update").withParent(parentTaskId), UPDATE_PROCESS,
-                    variables(databaseId, "update", false, Set.of(hostId)));
-        } catch (RuntimeException e) {
-            store.restore(old, oldSpec);
-            throw e;
-        }
     }
 
     public DatabaseDetails get(String id) {
@@ -191,13 +176,7 @@ public class DatabaseService {
     }
 
     private Map<String, Object> variables(String id, String operation, boolean forceUpdate, Set<String> removeHosts) {
-        Map<String, Object> vars = new LinkedHashMap<>();
-        vars.put("databaseId", id);
-        vars.put("operation", operation);
-        vars.put("requestHost", cluster.hostId());
-        vars.put("forceUpdate", forceUpdate);
-        vars.put("removeHosts", String.join(",", removeHosts));
-        return vars;
+        return ProcessVariables.databaseOperation(id, operation, cluster.hostId(), forceUpdate, removeHosts);
     }
 
     /**

@@ -6,9 +6,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Expression bean {@code operationPlan} for the BPMN: turns the plan's string variables into what
- * multi-instance activities and host topics need, e.g.
+ * multi-instance activities, host topics and call activities need, e.g.
  * {@code camunda:collection="${operationPlan.ids(createPrimaries)}"} and
- * {@code camunda:topic="writePatroniConfig@${operationPlan.host(instanceHosts, instanceId)}"}.
+ * {@code <camunda:in sourceExpression="${operationPlan.host(instanceHosts, instanceId)}" target="instanceHost"/>}.
  */
 @Component("operationPlan")
 public class OperationPlanExpressions {
@@ -25,14 +25,21 @@ public class OperationPlanExpressions {
         return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    /** The value of {@code key} in {@code "k1=v1,k2=v2"}; a missing key is an error of the model. */
+    /** The host of {@code key} in {@code "k1=host1,k2=host2"}; a missing key is an error of the model. */
     public String host(String pairs, String key) {
-        for (String pair : ids(pairs)) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(key)) {
-                return pair.substring(eq + 1);
-            }
+        return lookUp("host", pairs, key);
+    }
+
+    /** The value of {@code key} in {@code "k1=v1,k2=v2"}; a missing key is an error of the model. */
+    public String value(String pairs, String key) {
+        return lookUp("value", pairs, key);
+    }
+
+    private static String lookUp(String what, String pairs, String key) {
+        String value = ProcessVariables.parsePairs(pairs).get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("no " + what + " for '" + key + "' in '" + pairs + "'");
         }
-        throw new IllegalArgumentException("no host for '" + key + "' in '" + pairs + "'");
+        return value;
     }
 }

@@ -5,6 +5,8 @@ import io.controlplane.task.Task;
 import io.controlplane.task.TaskService;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -21,9 +23,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class OperationRunner {
-
-    /** Process variable holding the task id, for processes and listeners that want it explicitly. */
-    public static final String TASK_ID = "taskId";
 
     private final TaskService tasks;
     private final RuntimeService runtime;
@@ -44,9 +43,18 @@ public class OperationRunner {
      */
     @Transactional
     public Task start(NewTask newTask, String processKey, Map<String, Object> variables) {
+        return start(newTask, processKey, task -> variables);
+    }
+
+    /**
+     * Like {@link #start(NewTask, String, Map)} for variables that need the new task, e.g. tasks of the
+     * operations it will call, made with it as their parent in the same transaction.
+     */
+    @Transactional
+    public Task start(NewTask newTask, String processKey, Function<Task, Map<String, Object>> variablesOf) {
         Task task = tasks.create(newTask);
-        Map<String, Object> vars = new HashMap<>(variables);
-        vars.put(TASK_ID, task.getTaskId());
+        Map<String, Object> vars = new HashMap<>(variablesOf.apply(task));
+        vars.put(ProcessVariables.TASK_ID, task.getTaskId());
         ProcessInstance instance = runtime.startProcessInstanceByKey(processKey, task.getTaskId(), vars);
         tasks.attachProcess(task.getTaskId(), processKey, instance.getId());
         wakeWorkerAfterCommit();
@@ -55,7 +63,8 @@ public class OperationRunner {
 
     /**
      * Cancels a pending or running task: marks it canceling and deletes its process instance, whose end
-     * listener marks it canceled. Returns false when the task had already ended. A step that finishes or
+     * listener marks it canceled. A task that another operation called (a database update of a host
+     * removal) cancels that operation with it. Returns false when the task had already ended. A step that finishes or
      * fails at the same moment makes the engine refuse the delete; the whole cancel is then tried again.
      */
     public boolean cancel(String taskId) {
@@ -78,6 +87,12 @@ public class OperationRunner {
 
     private boolean cancelOnce(String taskId) {
         Task task = tasks.find(taskId).orElseThrow();
+        Optional<Task> caller = callerOf(task);
+        if (caller.isPresent()) {
+            // an operation that another one called (a database update of remove-host) is part of it: the
+            // engine cannot end the called instance alone, so the caller is canceled with all it runs
+            return tasks.markCanceling(taskId) && cancelOnce(caller.get().getTaskId());
+        }
         if (!tasks.markCanceling(taskId)) {
             return false;
         }
@@ -88,6 +103,17 @@ public class OperationRunner {
             tasks.markCanceled(taskId);
         }
         return true;
+    }
+
+    /** The task of the operation whose call activity runs this task's process instance, if any. */
+    private Optional<Task> callerOf(Task task) {
+        if (task.getParentId() == null || task.getProcessInstanceId() == null) {
+            return Optional.empty();
+        }
+        ProcessInstance caller = runtime.createProcessInstanceQuery()
+                .subProcessInstanceId(task.getProcessInstanceId()).singleResult();
+        return caller == null ? Optional.empty() : tasks.find(task.getParentId())
+                .filter(parent -> caller.getId().equals(parent.getProcessInstanceId()));
     }
 
     private void wakeWorkerAfterCommit() {

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** What a running step sees: its task, its variables, and a log that shows up in the task log at once. */
+/**
+ * What a running step sees: its task, its variables, and a log that shows up in the task log at once.
+ * The typed accessors read the variables of {@link ProcessVariables}, so handlers never spell a
+ * variable name.
+ */
 public interface StepContext {
 
     /** The task id (the process business key). */
@@ -27,6 +31,58 @@ public interface StepContext {
     /** A comma-separated string variable (the database plans' lists) as a list; missing or empty is empty. */
     default List<String> stringList(String name) {
         return OperationPlanExpressions.split(variable(name).map(Object::toString).orElse(""));
+    }
+
+    /** A {@code key=value,...} string variable as a map; missing or empty is empty. */
+    default Map<String, String> stringPairs(String name) {
+        return ProcessVariables.parsePairs(variable(name).map(Object::toString).orElse(""));
+    }
+
+    default String databaseId() {
+        return requireString(ProcessVariables.DATABASE_ID);
+    }
+
+    /** The instance of an instance process (or of a multi-instance activity over instances). */
+    default String instanceId() {
+        return requireString(ProcessVariables.INSTANCE_ID);
+    }
+
+    /** The node of a multi-instance activity over nodes. */
+    default String nodeName() {
+        return requireString(ProcessVariables.NODE_NAME);
+    }
+
+    default String requestHost() {
+        return requireString(ProcessVariables.REQUEST_HOST);
+    }
+
+    /** Whether a database operation removes everything (delete-database). */
+    default boolean isDelete() {
+        return ProcessVariables.DELETE.equals(variable(ProcessVariables.OPERATION).map(Object::toString).orElse(""));
+    }
+
+    default boolean forceUpdate() {
+        return variable(ProcessVariables.FORCE_UPDATE).map(v -> Boolean.parseBoolean(v.toString())).orElse(false);
+    }
+
+    /** Hosts that are gone (remove-host); their instances' steps run on the request host. */
+    default List<String> removeHosts() {
+        return stringList(ProcessVariables.REMOVE_HOSTS);
+    }
+
+    /** Nodes whose whole Patroni scope goes (set by "Plan instances"). */
+    default List<String> removedNodes() {
+        return stringList(ProcessVariables.REMOVED_NODES);
+    }
+
+    /** The host that remove-host removes (not the host this step runs on, see {@link #hostId()}). */
+    default String hostBeingRemoved() {
+        return requireString(ProcessVariables.HOST_ID);
+    }
+
+    /** remove-host: database id → the id of its update task. */
+    default Map<String, String> databaseUpdateTasks() {
+        return stringPairs(ProcessVariables.DATABASE_UPDATE_TASKS);
     }
 
     void log(String message);

@@ -36,9 +36,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class StepWorker {
 
     /** BPMN error code that every operation process catches on its failure path. */
-    public static final String OPERATION_FAILED = "operation_failed";
+    public static final String OPERATION_FAILED = BpmnErrors.OPERATION_FAILED;
     /** Process variable holding the error of a failed operation. */
-    public static final String OPERATION_ERROR = "operationError";
+    public static final String OPERATION_ERROR = ProcessVariables.OPERATION_ERROR;
 
     private static final Logger LOG = LoggerFactory.getLogger(StepWorker.class);
     private static final long LOCK_MILLIS = 30_000;

@@ -43,7 +43,7 @@ public class TaskReconciler {
             HistoricProcessInstance hpi = history.createHistoricProcessInstanceQuery().processInstanceId(pid)
                     .singleResult();
             HistoricVariableInstance error = history.createHistoricVariableInstanceQuery().processInstanceId(pid)
-                    .variableName(StepWorker.OPERATION_ERROR).singleResult();
+                    .variableName(ProcessVariables.OPERATION_ERROR).singleResult();
             if (error != null && error.getValue() != null) {
                 tasks.fail(task.getTaskId(), error.getValue().toString());
             } else if (hpi != null && HistoricProcessInstance.STATE_COMPLETED.equals(hpi.getState())) {

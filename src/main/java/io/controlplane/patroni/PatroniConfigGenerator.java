@@ -51,7 +51,7 @@ public final class PatroniConfigGenerator {
     public String render(PatroniInstanceConfig cfg) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("scope", cfg.scope());
-        root.put("namespace", "/patroni/");
+        root.put("namespace", PatroniKeys.NAMESPACE);
         root.put("name", cfg.instanceId());
         // No log.dir: Patroni logs to stderr, which is the container log.
         root.put("log", map("level", "INFO"));

@@ -62,9 +62,9 @@ public record PatroniInstanceConfig(
         return Optional.ofNullable(tenantIdOrNull);
     }
 
-    /** Patroni scope: {@code <database_id>:<node_name>} under namespace {@code /patroni/}. */
+    /** Patroni scope: {@code <database_id>:<node_name>} (see {@link PatroniKeys}). */
     public String scope() {
-        return databaseId + ":" + nodeName;
+        return PatroniKeys.scope(databaseId, nodeName);
     }
 
     @Override

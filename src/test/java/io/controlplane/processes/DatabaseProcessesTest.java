@@ -1,432 +1,411 @@
 package io.controlplane.processes;
 
+import static io.controlplane.processes.ProcessDriver.DONE;
+import static io.controlplane.processes.ProcessDriver.HOLD;
+import static io.controlplane.processes.ProcessDriver.indexOf;
+import static io.controlplane.processes.ProcessDriver.only;
+import static io.controlplane.processes.ProcessDriver.plan;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
 import io.controlplane.database.DatabaseRecord;
 import io.controlplane.database.DatabaseState;
-import io.controlplane.database.DatabaseStore;
-import io.controlplane.database.InstanceRecord;
 import io.controlplane.database.InstanceState;
-import io.controlplane.database.spec.DatabaseSpec;
-import io.controlplane.database.spec.SpecParser;
-import io.controlplane.engine.OperationRunner;
-import io.controlplane.engine.StepWorker;
-import io.controlplane.support.Poll;
-import io.controlplane.support.TestServer;
-import io.controlplane.task.NewTask;
+import io.controlplane.engine.HandlerNames;
+import io.controlplane.engine.ProcessKeys;
+import io.controlplane.engine.ProcessVariables;
+import io.controlplane.processes.ProcessDriver.EndOperation;
+import io.controlplane.processes.ProcessDriver.Step;
 import io.controlplane.task.Task;
-import io.controlplane.task.TaskService;
 import io.controlplane.task.TaskStatus;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.Function;
-import org.camunda.bpm.engine.ExternalTaskService;
-import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.externaltask.ExternalTaskQueryBuilder;
-import org.camunda.bpm.engine.externaltask.LockedExternalTask;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real create-, update- and delete-database models, deployed by the test server, walked step by
- * step with fake steps. The processes run for hosts that are not the server's ({@code proc-*}), so
- * the server's own step worker never takes their steps; this test fetches them from the engine by
- * topic, as a worker on those hosts would, and completes them, ends the operation with the
- * {@code operation_failed} BPMN error, or fails them, exactly as {@link StepWorker} does. The real
- * listeners run: they end the task and (on failure) mark the database failed.
+ * The real create-, update- and delete-database models and the instance processes they call, walked
+ * step by step with fake steps ({@link ProcessDriver}): order of phases, routing to hosts, skipped
+ * empty activities, the failure path (also from inside a called process) and cancel.
  */
 class DatabaseProcessesTest {
 
-    private static final String WORKER = "database-processes-test";
-    private static final String REQUEST_HOST = "proc-host";
-    private static final List<String> HOSTS = List.of(REQUEST_HOST, "proc-a", "proc-b", "proc-c");
-    private static final List<String> HANDLERS = List.of("planDatabase", "allocatePorts", "createEtcdCredentials",
-            "writePatroniConfig", "createSwarmService", "applyPatroniConfig", "waitForInstance",
-            "createDatabaseObjects", "markDatabaseAvailable", "removeSwarmService", "removeInstanceData",
-            "deleteDatabaseRecords");
-    private static final List<String> CREATE_STEPS = List.of("allocatePorts", "createEtcdCredentials",
-            "writePatroniConfig", "createSwarmService", "waitForInstance");
-    private static final List<String> UPDATE_STEPS = List.of("allocatePorts", "createEtcdCredentials",
-            "writePatroniConfig", "createSwarmService", "applyPatroniConfig", "waitForInstance");
+    /** The steps of create-instance for one instance, configure-instance's included. */
+    private static final List<String> CREATE_STEPS = List.of(HandlerNames.ALLOCATE_PORTS,
+            HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG, HandlerNames.CREATE_SWARM_SERVICE,
+            HandlerNames.WAIT_FOR_INSTANCE);
+    private static final List<String> UPDATE_STEPS = List.of(HandlerNames.ALLOCATE_PORTS,
+            HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG, HandlerNames.UPDATE_SWARM_SERVICE,
+            HandlerNames.APPLY_PATRONI_CONFIG, HandlerNames.WAIT_FOR_INSTANCE);
+    private static final List<String> REMOVE_STEPS = List.of(HandlerNames.REMOVE_SWARM_SERVICE,
+            HandlerNames.REMOVE_INSTANCE_DATA);
 
-    private static TestServer server;
-    private static ExternalTaskService externalTasks;
-    private static RuntimeService runtime;
-    private static TaskService tasks;
-    private static DatabaseStore store;
-    private static final List<String> STORED = new ArrayList<>();
+    private final ProcessDriver driver = new ProcessDriver();
 
-    /** One step the test worked: its element, its topic and the instance or node it was for. */
-    record Step(String activityId, String handler, String host, String target) {
-        @Override
-        public String toString() {
-            return activityId + "@" + host + "(" + target + ")";
-        }
-    }
-
-    /** What a fake step does. */
-    sealed interface Outcome {
-    }
-
-    record Complete(Map<String, Object> variables) implements Outcome {
-    }
-
-    record EndOperation(String error) implements Outcome {
-    }
-
-    static final Outcome DONE = new Complete(Map.of());
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.get();
-        externalTasks = server.bean(ExternalTaskService.class);
-        runtime = server.bean(RuntimeService.class);
-        tasks = server.bean(TaskService.class);
-        store = server.bean(DatabaseStore.class);
-    }
-
-    @AfterAll
-    static void removeStoredDatabases() {
-        STORED.forEach(store::deleteDatabase);
+    @AfterEach
+    void removeStoredDatabases() {
+        driver.removeStoredDatabases();
     }
 
     // ---- create-database
 
     @Test
     void createBringsUpPrimariesThenCreatesDatabaseObjectsThenReplicasThenMarksTheDatabaseAvailable() {
-        Task task = start("create-database", "create");
+        Task task = driver.startDatabaseOperation(ProcessKeys.CREATE_DATABASE, ProcessVariables.CREATE,
+                driver.newDatabaseId());
+        ProcessInstance instance = driver.processInstance(task);
 
-        List<Step> steps = drive(task, step -> step.handler().equals("planDatabase") ? plan(Map.of(
-                "createPrimaries", "db-n1-a,db-n2-b",
-                "createReplicas", "db-n1-c",
-                "nodes", "n1,n2",
-                "instanceHosts", "db-n1-a=proc-a,db-n2-b=proc-b,db-n1-c=proc-c",
-                "nodeHosts", "n1=proc-a,n2=proc-b")) : DONE);
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
+                ProcessVariables.CREATE_PRIMARIES, "db-n1-a,db-n2-b",
+                ProcessVariables.CREATE_REPLICAS, "db-n1-c",
+                ProcessVariables.NODES, "n1,n2",
+                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA + ",db-n2-b=" + driver.hostB + ",db-n1-c="
+                        + driver.hostC,
+                ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA + ",n2=" + driver.hostB)) : DONE);
 
-        assertThat(steps.get(0)).isEqualTo(new Step("planDatabase", "planDatabase", REQUEST_HOST, null));
-        assertThat(stepsOf(steps, "db-n1-a")).containsExactlyElementsOf(instanceSteps(CREATE_STEPS, "primary", "proc-a", "db-n1-a"));
-        assertThat(stepsOf(steps, "db-n2-b")).containsExactlyElementsOf(instanceSteps(CREATE_STEPS, "primary", "proc-b", "db-n2-b"));
-        assertThat(stepsOf(steps, "db-n1-c")).containsExactlyElementsOf(instanceSteps(CREATE_STEPS, "replica", "proc-c", "db-n1-c"));
-        assertThat(stepsOf(steps, "n1")).containsExactly(new Step("createDatabaseObjects", "createDatabaseObjects", "proc-a", "n1"));
-        assertThat(stepsOf(steps, "n2")).containsExactly(new Step("createDatabaseObjects", "createDatabaseObjects", "proc-b", "n2"));
-        assertThat(last(steps)).isEqualTo(new Step("markDatabaseAvailable", "markDatabaseAvailable", REQUEST_HOST, null));
-        assertThat(lastIndexOf(steps, "_primary")).isLessThan(firstIndexOf(steps, "createDatabaseObjects"));
-        assertThat(lastIndexOf(steps, "createDatabaseObjects")).isLessThan(firstIndexOf(steps, "_replica"));
+        assertThat(steps.get(0).at()).isEqualTo("planDatabase@" + driver.requestHost);
+        assertThat(handlersOf(steps, "db-n1-a")).containsExactlyElementsOf(CREATE_STEPS);
+        assertThat(handlersOf(steps, "db-n2-b")).containsExactlyElementsOf(CREATE_STEPS);
+        assertThat(handlersOf(steps, "db-n1-c")).containsExactlyElementsOf(CREATE_STEPS);
+        assertThat(only(steps, s -> "db-n1-a".equals(s.target()))).allMatch(s -> s.host().equals(driver.hostA));
+        assertThat(only(steps, s -> "db-n1-c".equals(s.target()))).allMatch(s -> s.host().equals(driver.hostC));
+        assertThat(only(steps, s -> s.handler().equals(HandlerNames.CREATE_DATABASE_OBJECTS))).extracting(Step::at)
+                .containsExactlyInAnyOrder("createDatabaseObjects@" + driver.hostA + "(n1)",
+                        "createDatabaseObjects@" + driver.hostB + "(n2)");
+        assertThat(indexOf(steps, s -> "db-n2-b".equals(s.target()), true))
+                .isLessThan(indexOf(steps, s -> s.handler().equals(HandlerNames.CREATE_DATABASE_OBJECTS), false));
+        assertThat(indexOf(steps, s -> s.handler().equals(HandlerNames.CREATE_DATABASE_OBJECTS), true))
+                .isLessThan(indexOf(steps, s -> "db-n1-c".equals(s.target()), false));
+        assertThat(steps.get(steps.size() - 1).at()).isEqualTo("markDatabaseAvailable@" + driver.requestHost);
         assertThat(steps).hasSize(1 + 3 * CREATE_STEPS.size() + 2 + 1);
-        assertThat(ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        // every step of every called process belongs to the operation's task
+        assertThat(steps).extracting(Step::businessKey).containsOnly(task.getTaskId());
+
+        assertThat(instance).isEnded().hasPassedInOrder("planDatabase", "createPrimaries", "createDatabaseObjects",
+                "createReplicas", "markDatabaseAvailable", "end");
+        List<HistoricProcessInstance> called = driver.calledBy(task.getProcessInstanceId());
+        assertThat(called).extracting(HistoricProcessInstance::getProcessDefinitionKey)
+                .containsOnly(ProcessKeys.CREATE_INSTANCE).hasSize(3);
+        assertThat(called).extracting(HistoricProcessInstance::getBusinessKey).containsOnly(task.getTaskId());
+        for (HistoricProcessInstance createInstance : called) {
+            assertThat(driver.calledBy(createInstance.getId())).extracting(HistoricProcessInstance::getProcessDefinitionKey)
+                    .containsExactly(ProcessKeys.CONFIGURE_INSTANCE);
+        }
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
     }
 
     @Test
-    void createWithoutReplicasSkipsTheReplicaSubprocess() {
-        Task task = start("create-database", "create");
+    void createWithoutReplicasSkipsTheReplicaCall() {
+        Task task = driver.startDatabaseOperation(ProcessKeys.CREATE_DATABASE, ProcessVariables.CREATE,
+                driver.newDatabaseId());
+        ProcessInstance instance = driver.processInstance(task);
 
-        List<Step> steps = drive(task, step -> step.handler().equals("planDatabase") ? plan(Map.of(
-                "createPrimaries", "db-n1-a", "nodes", "n1",
-                "instanceHosts", "db-n1-a=proc-a", "nodeHosts", "n1=proc-a")) : DONE);
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
+                ProcessVariables.CREATE_PRIMARIES, "db-n1-a", ProcessVariables.NODES, "n1",
+                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA,
+                ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA)) : DONE);
 
-        assertThat(steps).extracting(Step::activityId).doesNotContain(
-                CREATE_STEPS.stream().map(s -> s + "_replica").toArray(String[]::new));
-        assertThat(steps).extracting(Step::activityId).containsExactly("planDatabase", "allocatePorts_primary",
-                "createEtcdCredentials_primary", "writePatroniConfig_primary", "createSwarmService_primary",
-                "waitForInstance_primary", "createDatabaseObjects", "markDatabaseAvailable");
-        assertThat(ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(steps).extracting(Step::handler).containsExactly(HandlerNames.PLAN_DATABASE,
+                HandlerNames.ALLOCATE_PORTS, HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG,
+                HandlerNames.CREATE_SWARM_SERVICE, HandlerNames.WAIT_FOR_INSTANCE, HandlerNames.CREATE_DATABASE_OBJECTS,
+                HandlerNames.MARK_DATABASE_AVAILABLE);
+        assertThat(instance).isEnded().hasPassed("createPrimaries").hasNotPassed("createReplicas");
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
     }
 
     @Test
-    void stepThatEndsTheOperationFailsTheTaskAndTheDatabaseAndStopsEveryOtherStep() {
-        String db = storedDatabase(DatabaseState.CREATING, "db-n1-a", "db-n2-b");
-        store.updateInstance(db, "db-n2-b", i -> i.withState(InstanceState.AVAILABLE, null, Instant.now()));
-        Task task = start("create-database", "create", db);
+    void stepThatEndsTheOperationInsideACalledInstanceFailsTheTaskAndTheDatabaseWithItsMessage() {
+        String db = driver.storedDatabase(DatabaseState.CREATING, "db-n1-a", "db-n2-b");
+        driver.store.updateInstance(db, "db-n2-b", i -> i.withState(InstanceState.AVAILABLE, null, Instant.now()));
+        Task task = driver.startDatabaseOperation(ProcessKeys.CREATE_DATABASE, ProcessVariables.CREATE, db);
+        ProcessInstance instance = driver.processInstance(task);
 
-        List<Step> steps = drive(task, step -> {
-            if (step.handler().equals("planDatabase")) {
-                return plan(Map.of("createPrimaries", "db-n1-a", "createReplicas", "db-n1-c", "nodes", "n1",
-                        "instanceHosts", "db-n1-a=proc-a,db-n1-c=proc-c", "nodeHosts", "n1=proc-a"));
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> {
+            if (isPlan(step)) {
+                return plan(Map.of(ProcessVariables.CREATE_PRIMARIES, "db-n1-a",
+                        ProcessVariables.CREATE_REPLICAS, "db-n1-c", ProcessVariables.NODES, "n1",
+                        ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA + ",db-n1-c=" + driver.hostC,
+                        ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA));
             }
-            if (step.handler().equals("createSwarmService")) {
-                return new EndOperation("image registry.local/pg:17 does not exist");
-            }
-            return DONE;
+            return step.handler().equals(HandlerNames.CREATE_SWARM_SERVICE)
+                    ? new EndOperation("image registry.local/pg:17 does not exist") : DONE;
         });
 
-        assertThat(last(steps).activityId()).isEqualTo("createSwarmService_primary");
-        assertThat(steps).extracting(Step::activityId).doesNotContain("waitForInstance_primary",
-                "createDatabaseObjects", "allocatePorts_replica", "markDatabaseAvailable");
-        Task ended = ended(task);
+        assertThat(steps.get(steps.size() - 1).processKey()).isEqualTo(ProcessKeys.CREATE_INSTANCE);
+        assertThat(steps.get(steps.size() - 1).handler()).isEqualTo(HandlerNames.CREATE_SWARM_SERVICE);
+        assertThat(steps).extracting(Step::handler).doesNotContain(HandlerNames.WAIT_FOR_INSTANCE,
+                HandlerNames.CREATE_DATABASE_OBJECTS, HandlerNames.MARK_DATABASE_AVAILABLE);
+        assertThat(instance).isEnded().hasPassed("operationFailed", "operationEndedFailed")
+                .hasNotPassed("createDatabaseObjects", "createReplicas", "end");
+        // the error was thrown in create-instance and caught by create-database: its message reaches the task
+        Task ended = driver.ended(task);
         assertThat(ended.getStatus()).isEqualTo(TaskStatus.FAILED);
         assertThat(ended.getError()).isEqualTo("image registry.local/pg:17 does not exist");
-        DatabaseRecord record = store.record(db).orElseThrow();
+        DatabaseRecord record = driver.store.record(db).orElseThrow();
         assertThat(record.state()).isEqualTo(DatabaseState.FAILED);
         assertThat(record.errorOrNull()).isEqualTo("image registry.local/pg:17 does not exist");
-        assertThat(store.instance(db, "db-n1-a").orElseThrow().state()).isEqualTo(InstanceState.FAILED);
-        assertThat(store.instance(db, "db-n1-a").orElseThrow().errorOrNull())
+        assertThat(driver.store.instance(db, "db-n1-a").orElseThrow().state()).isEqualTo(InstanceState.FAILED);
+        assertThat(driver.store.instance(db, "db-n1-a").orElseThrow().errorOrNull())
                 .isEqualTo("image registry.local/pg:17 does not exist");
         // an instance that was not in progress keeps its state
-        assertThat(store.instance(db, "db-n2-b").orElseThrow().state()).isEqualTo(InstanceState.AVAILABLE);
+        assertThat(driver.store.instance(db, "db-n2-b").orElseThrow().state()).isEqualTo(InstanceState.AVAILABLE);
+        // no called instance is left behind
+        assertThat(driver.runtime.createProcessInstanceQuery().processInstanceBusinessKey(task.getTaskId()).count())
+                .isZero();
     }
 
     @Test
-    void canceledCreateLeavesTheDatabaseFailed() {
-        String db = storedDatabase(DatabaseState.CREATING);
-        Task task = start("create-database", "create", db);
-        Poll.until(Duration.ofSeconds(10), () -> fetch(task).isEmpty(), empty -> !empty, "the plan step");
-        // the fetch above locked the plan step; cancel while it "runs"
+    void stepThatEndsTheOperationTwoCallsDeepReachesTheTaskToo() {
+        String db = driver.storedDatabase(DatabaseState.CREATING, "db-n1-a");
+        Task task = driver.startDatabaseOperation(ProcessKeys.CREATE_DATABASE, ProcessVariables.CREATE, db);
 
-        assertThat(server.bean(OperationRunner.class).cancel(task.getTaskId())).isTrue();
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> {
+            if (isPlan(step)) {
+                return plan(Map.of(ProcessVariables.CREATE_PRIMARIES, "db-n1-a", ProcessVariables.NODES, "n1",
+                        ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA,
+                        ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA));
+            }
+            return step.handler().equals(HandlerNames.ALLOCATE_PORTS)
+                    ? new EndOperation("port 5432 on host a is already used by db-x") : DONE;
+        });
 
-        assertThat(ended(task).getStatus()).isEqualTo(TaskStatus.CANCELED);
-        DatabaseRecord record = store.record(db).orElseThrow();
+        assertThat(steps.get(steps.size() - 1).processKey()).isEqualTo(ProcessKeys.CONFIGURE_INSTANCE);
+        Task ended = driver.ended(task);
+        assertThat(ended.getStatus()).isEqualTo(TaskStatus.FAILED);
+        assertThat(ended.getError()).isEqualTo("port 5432 on host a is already used by db-x");
+        assertThat(driver.store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
+    }
+
+    @Test
+    void stepThatEndsTheOperationInTheProcessItselfFailsTheTask() {
+        String db = driver.storedDatabase(DatabaseState.CREATING);
+        Task task = driver.startDatabaseOperation(ProcessKeys.CREATE_DATABASE, ProcessVariables.CREATE, db);
+
+        driver.drive(task.getProcessInstanceId(), step -> new EndOperation("database " + db + " has no stored spec"));
+
+        Task ended = driver.ended(task);
+        assertThat(ended.getStatus()).isEqualTo(TaskStatus.FAILED);
+        assertThat(ended.getError()).isEqualTo("database " + db + " has no stored spec");
+        assertThat(driver.store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
+    }
+
+    @Test
+    void canceledCreateEndsTheCalledInstancesAndLeavesTheDatabaseFailed() {
+        String db = driver.storedDatabase(DatabaseState.CREATING);
+        Task task = driver.startDatabaseOperation(ProcessKeys.CREATE_DATABASE, ProcessVariables.CREATE, db);
+        ProcessInstance instance = driver.processInstance(task);
+        // hold "Create Swarm service" of the primary: it "runs" inside create-instance while the user cancels
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
+                ProcessVariables.CREATE_PRIMARIES, "db-n1-a", ProcessVariables.NODES, "n1",
+                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA,
+                ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA))
+                : step.handler().equals(HandlerNames.CREATE_SWARM_SERVICE) ? HOLD : DONE);
+        assertThat(steps.get(steps.size() - 1).processKey()).isEqualTo(ProcessKeys.CREATE_INSTANCE);
+
+        assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
+
+        assertThat(instance).isEnded();
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.CANCELED);
+        DatabaseRecord record = driver.store.record(db).orElseThrow();
         assertThat(record.state()).isEqualTo(DatabaseState.FAILED);
         assertThat(record.errorOrNull()).isEqualTo("the operation was canceled");
+        assertThat(driver.runtime.createProcessInstanceQuery().processInstanceBusinessKey(task.getTaskId()).count())
+                .isZero();
     }
 
     // ---- update-database
 
     @Test
     void updateRemovesThenUpdatesOneInstanceAtATimeThenCreatesThenMarksAvailable() {
-        Task task = start("update-database", "update");
+        Task task = driver.startDatabaseOperation(ProcessKeys.UPDATE_DATABASE, ProcessVariables.UPDATE,
+                driver.newDatabaseId());
+        ProcessInstance instance = driver.processInstance(task);
 
-        List<Step> steps = drive(task, step -> step.handler().equals("planDatabase") ? plan(Map.of(
-                "removeInstances", "db-n1-c",
-                "updateInstances", "db-n1-b,db-n1-a",
-                "createPrimaries", "db-n2-d",
-                "nodes", "n1,n2",
-                "instanceHosts", "db-n1-a=proc-a,db-n1-b=proc-b,db-n1-c=proc-c,db-n2-d=proc-c",
-                "nodeHosts", "n1=proc-a,n2=proc-c")) : DONE);
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
+                ProcessVariables.REMOVE_INSTANCES, "db-n1-c",
+                ProcessVariables.REMOVED_NODES, "n3",
+                ProcessVariables.UPDATE_INSTANCES, "db-n1-b,db-n1-a",
+                ProcessVariables.CREATE_PRIMARIES, "db-n2-d",
+                ProcessVariables.NODES, "n1,n2",
+                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA + ",db-n1-b=" + driver.hostB + ",db-n1-c="
+                        + driver.hostC + ",db-n2-d=" + driver.hostC,
+                ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA + ",n2=" + driver.hostC)) : DONE);
 
-        assertThat(stepsOf(steps, "db-n1-c")).containsExactly(
-                new Step("removeSwarmService", "removeSwarmService", "proc-c", "db-n1-c"),
-                new Step("removeInstanceData", "removeInstanceData", "proc-c", "db-n1-c"));
-        List<Step> updates = steps.stream().filter(s -> s.activityId().endsWith("_update")).toList();
-        List<Step> expected = new ArrayList<>(instanceSteps(UPDATE_STEPS, "update", "proc-b", "db-n1-b"));
-        expected.addAll(instanceSteps(UPDATE_STEPS, "update", "proc-a", "db-n1-a"));
-        assertThat(updates).as("sequential, in plan order").containsExactlyElementsOf(expected);
-        assertThat(stepsOf(steps, "db-n2-d")).containsExactlyElementsOf(instanceSteps(CREATE_STEPS, "primary", "proc-c", "db-n2-d"));
-        assertThat(lastIndexOf(steps, "removeInstanceData")).isLessThan(firstIndexOf(steps, "_update"));
-        assertThat(lastIndexOf(steps, "_update")).isLessThan(firstIndexOf(steps, "_primary"));
-        assertThat(lastIndexOf(steps, "_primary")).isLessThan(firstIndexOf(steps, "createDatabaseObjects"));
-        assertThat(steps).extracting(Step::activityId).filteredOn("createDatabaseObjects"::equals).hasSize(2);
-        assertThat(last(steps).activityId()).isEqualTo("markDatabaseAvailable");
-        assertThat(ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(handlersOf(steps, "db-n1-c")).containsExactlyElementsOf(REMOVE_STEPS);
+        assertThat(only(steps, s -> "db-n1-c".equals(s.target()))).allMatch(s -> s.host().equals(driver.hostC)
+                && s.processKey().equals(ProcessKeys.REMOVE_INSTANCE));
+        // remove-instance gets the nodes whose whole Patroni scope goes
+        assertThat(only(steps, s -> s.handler().equals(HandlerNames.REMOVE_INSTANCE_DATA)).get(0).variables())
+                .containsEntry(ProcessVariables.REMOVED_NODES, "n3");
+        List<String> updates = only(steps, s -> s.processKey().equals(ProcessKeys.UPDATE_INSTANCE)
+                || (s.processKey().equals(ProcessKeys.CONFIGURE_INSTANCE) && List.of("db-n1-a", "db-n1-b")
+                .contains(s.target()))).stream().map(s -> s.handler() + "(" + s.target() + ")").toList();
+        List<String> expected = new ArrayList<>();
+        UPDATE_STEPS.forEach(h -> expected.add(h + "(db-n1-b)"));
+        UPDATE_STEPS.forEach(h -> expected.add(h + "(db-n1-a)"));
+        assertThat(updates).as("one instance at a time, in plan order").containsExactlyElementsOf(expected);
+        assertThat(handlersOf(steps, "db-n2-d")).containsExactlyElementsOf(CREATE_STEPS);
+        assertThat(indexOf(steps, s -> s.handler().equals(HandlerNames.REMOVE_INSTANCE_DATA), true))
+                .isLessThan(indexOf(steps, s -> "db-n1-b".equals(s.target()), false));
+        assertThat(indexOf(steps, s -> "db-n1-a".equals(s.target()), true))
+                .isLessThan(indexOf(steps, s -> "db-n2-d".equals(s.target()), false));
+        assertThat(indexOf(steps, s -> "db-n2-d".equals(s.target()), true))
+                .isLessThan(indexOf(steps, s -> s.handler().equals(HandlerNames.CREATE_DATABASE_OBJECTS), false));
+        assertThat(only(steps, s -> s.handler().equals(HandlerNames.CREATE_DATABASE_OBJECTS))).hasSize(2);
+        assertThat(steps.get(steps.size() - 1).handler()).isEqualTo(HandlerNames.MARK_DATABASE_AVAILABLE);
+        assertThat(instance).isEnded().hasPassedInOrder("planDatabase", "removeInstances", "updateInstances",
+                "createPrimaries", "createDatabaseObjects", "markDatabaseAvailable").hasNotPassed("createReplicas");
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
     }
 
     @Test
     void updateWithNothingToDoGoesFromPlanToCreateDatabaseObjectsAndAvailable() {
-        Task task = start("update-database", "update");
+        Task task = driver.startDatabaseOperation(ProcessKeys.UPDATE_DATABASE, ProcessVariables.UPDATE,
+                driver.newDatabaseId());
+        ProcessInstance instance = driver.processInstance(task);
 
-        List<Step> steps = drive(task, step -> step.handler().equals("planDatabase")
-                ? plan(Map.of("nodes", "n1", "instanceHosts", "db-n1-a=proc-a", "nodeHosts", "n1=proc-a")) : DONE);
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
+                ProcessVariables.NODES, "n1", ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA,
+                ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA)) : DONE);
 
-        assertThat(steps).extracting(Step::activityId)
-                .containsExactly("planDatabase", "createDatabaseObjects", "markDatabaseAvailable");
-        assertThat(ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(steps).extracting(Step::handler).containsExactly(HandlerNames.PLAN_DATABASE,
+                HandlerNames.CREATE_DATABASE_OBJECTS, HandlerNames.MARK_DATABASE_AVAILABLE);
+        assertThat(instance).isEnded().hasNotPassed("removeInstances", "updateInstances", "createPrimaries",
+                "createReplicas");
+        assertThat(driver.calledBy(task.getProcessInstanceId())).isEmpty();
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
     }
 
     @Test
     void failedRollingUpdateStopsBeforeTheNextInstance() {
-        String db = storedDatabase(DatabaseState.MODIFYING, "db-n1-a", "db-n1-b");
-        store.updateInstance(db, "db-n1-b", i -> i.withState(InstanceState.MODIFYING, null, Instant.now()));
-        Task task = start("update-database", "update", db);
+        String db = driver.storedDatabase(DatabaseState.MODIFYING, "db-n1-a", "db-n1-b");
+        driver.store.updateInstance(db, "db-n1-b", i -> i.withState(InstanceState.MODIFYING, null, Instant.now()));
+        Task task = driver.startDatabaseOperation(ProcessKeys.UPDATE_DATABASE, ProcessVariables.UPDATE, db);
 
-        List<Step> steps = drive(task, step -> {
-            if (step.handler().equals("planDatabase")) {
-                return plan(Map.of("updateInstances", "db-n1-b,db-n1-a", "nodes", "n1",
-                        "instanceHosts", "db-n1-a=proc-a,db-n1-b=proc-b", "nodeHosts", "n1=proc-a"));
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> {
+            if (isPlan(step)) {
+                return plan(Map.of(ProcessVariables.UPDATE_INSTANCES, "db-n1-b,db-n1-a", ProcessVariables.NODES, "n1",
+                        ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA + ",db-n1-b=" + driver.hostB,
+                        ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA));
             }
-            return step.handler().equals("waitForInstance") ? new EndOperation("Patroni on db-n1-b never got ready") : DONE;
+            return step.handler().equals(HandlerNames.WAIT_FOR_INSTANCE)
+                    ? new EndOperation("Patroni on db-n1-b never got ready") : DONE;
         });
 
-        assertThat(stepsOf(steps, "db-n1-a")).isEmpty();
-        assertThat(ended(task).getStatus()).isEqualTo(TaskStatus.FAILED);
-        assertThat(store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
-        assertThat(store.instance(db, "db-n1-b").orElseThrow().state()).isEqualTo(InstanceState.FAILED);
+        assertThat(handlersOf(steps, "db-n1-a")).isEmpty();
+        Task ended = driver.ended(task);
+        assertThat(ended.getStatus()).isEqualTo(TaskStatus.FAILED);
+        assertThat(ended.getError()).isEqualTo("Patroni on db-n1-b never got ready");
+        assertThat(driver.store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
+        assertThat(driver.store.instance(db, "db-n1-b").orElseThrow().state()).isEqualTo(InstanceState.FAILED);
+    }
+
+    @Test
+    void canceledUpdateWhileAnInstanceIsUpdatedLeavesTheDatabaseFailed() {
+        String db = driver.storedDatabase(DatabaseState.MODIFYING, "db-n1-a");
+        Task task = driver.startDatabaseOperation(ProcessKeys.UPDATE_DATABASE, ProcessVariables.UPDATE, db);
+        driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
+                ProcessVariables.UPDATE_INSTANCES, "db-n1-a", ProcessVariables.NODES, "n1",
+                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA, ProcessVariables.NODE_HOSTS,
+                "n1=" + driver.hostA)) : step.handler().equals(HandlerNames.APPLY_PATRONI_CONFIG) ? HOLD : DONE);
+
+        assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
+
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.CANCELED);
+        assertThat(driver.store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
+        assertThat(driver.runtime.createProcessInstanceQuery().processInstanceBusinessKey(task.getTaskId()).count())
+                .isZero();
     }
 
     // ---- delete-database
 
     @Test
     void deleteRemovesEveryInstanceThenTheDatabaseRecords() {
-        Task task = start("delete-database", "delete");
+        Task task = driver.startDatabaseOperation(ProcessKeys.DELETE_DATABASE, ProcessVariables.DELETE,
+                driver.newDatabaseId());
+        ProcessInstance instance = driver.processInstance(task);
 
-        List<Step> steps = drive(task, step -> step.handler().equals("planDatabase") ? plan(Map.of(
-                "removeInstances", "db-n1-a,db-n1-b", "removedNodes", "n1",
-                "instanceHosts", "db-n1-a=proc-a,db-n1-b=proc-b")) : DONE);
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
+                ProcessVariables.REMOVE_INSTANCES, "db-n1-a,db-n1-b", ProcessVariables.REMOVED_NODES, "n1",
+                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA + ",db-n1-b=" + driver.hostB)) : DONE);
 
-        assertThat(stepsOf(steps, "db-n1-a")).containsExactly(
-                new Step("removeSwarmService", "removeSwarmService", "proc-a", "db-n1-a"),
-                new Step("removeInstanceData", "removeInstanceData", "proc-a", "db-n1-a"));
-        assertThat(stepsOf(steps, "db-n1-b")).containsExactly(
-                new Step("removeSwarmService", "removeSwarmService", "proc-b", "db-n1-b"),
-                new Step("removeInstanceData", "removeInstanceData", "proc-b", "db-n1-b"));
-        assertThat(last(steps)).isEqualTo(new Step("deleteDatabaseRecords", "deleteDatabaseRecords", REQUEST_HOST, null));
+        assertThat(handlersOf(steps, "db-n1-a")).containsExactlyElementsOf(REMOVE_STEPS);
+        assertThat(handlersOf(steps, "db-n1-b")).containsExactlyElementsOf(REMOVE_STEPS);
+        assertThat(only(steps, s -> "db-n1-b".equals(s.target()))).allMatch(s -> s.host().equals(driver.hostB));
+        assertThat(steps.get(steps.size() - 1).at()).isEqualTo("deleteDatabaseRecords@" + driver.requestHost);
         assertThat(steps).hasSize(1 + 4 + 1);
-        assertThat(ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(instance).isEnded().hasPassedInOrder("planDatabase", "removeInstances", "deleteDatabaseRecords");
+        assertThat(driver.calledBy(task.getProcessInstanceId())).extracting(HistoricProcessInstance::getProcessDefinitionKey)
+                .containsOnly(ProcessKeys.REMOVE_INSTANCE).hasSize(2);
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
     }
 
     @Test
     void deleteOfADatabaseWithoutInstancesOnlyDeletesItsRecords() {
-        Task task = start("delete-database", "delete");
+        Task task = driver.startDatabaseOperation(ProcessKeys.DELETE_DATABASE, ProcessVariables.DELETE,
+                driver.newDatabaseId());
+        ProcessInstance instance = driver.processInstance(task);
 
-        List<Step> steps = drive(task, step -> step.handler().equals("planDatabase") ? plan(Map.of()) : DONE);
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of()) : DONE);
 
-        assertThat(steps).extracting(Step::activityId).containsExactly("planDatabase", "deleteDatabaseRecords");
-        assertThat(ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(steps).extracting(Step::handler).containsExactly(HandlerNames.PLAN_DATABASE,
+                HandlerNames.DELETE_DATABASE_RECORDS);
+        assertThat(instance).isEnded().hasNotPassed("removeInstances");
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
     }
 
     @Test
     void failedDeleteLeavesTheDatabaseFailedAndItsRecordsInPlace() {
-        String db = storedDatabase(DatabaseState.DELETING, "db-n1-a");
-        store.updateInstance(db, "db-n1-a", i -> i.withState(InstanceState.DELETING, null, Instant.now()));
-        Task task = start("delete-database", "delete", db);
+        String db = driver.storedDatabase(DatabaseState.DELETING, "db-n1-a");
+        driver.store.updateInstance(db, "db-n1-a", i -> i.withState(InstanceState.DELETING, null, Instant.now()));
+        Task task = driver.startDatabaseOperation(ProcessKeys.DELETE_DATABASE, ProcessVariables.DELETE, db);
 
-        List<Step> steps = drive(task, step -> {
-            if (step.handler().equals("planDatabase")) {
-                return plan(Map.of("removeInstances", "db-n1-a", "instanceHosts", "db-n1-a=proc-a"));
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> {
+            if (isPlan(step)) {
+                return plan(Map.of(ProcessVariables.REMOVE_INSTANCES, "db-n1-a",
+                        ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA));
             }
-            return step.handler().equals("removeSwarmService") ? new EndOperation("docker is not running") : DONE;
+            return step.handler().equals(HandlerNames.REMOVE_SWARM_SERVICE) ? new EndOperation("docker is not running")
+                    : DONE;
         });
 
-        assertThat(steps).extracting(Step::activityId).doesNotContain("removeInstanceData", "deleteDatabaseRecords");
-        assertThat(ended(task).getStatus()).isEqualTo(TaskStatus.FAILED);
-        assertThat(store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
-        assertThat(store.record(db).orElseThrow().errorOrNull()).isEqualTo("docker is not running");
-        assertThat(store.instance(db, "db-n1-a").orElseThrow().state()).isEqualTo(InstanceState.FAILED);
+        assertThat(steps).extracting(Step::handler).doesNotContain(HandlerNames.REMOVE_INSTANCE_DATA,
+                HandlerNames.DELETE_DATABASE_RECORDS);
+        Task ended = driver.ended(task);
+        assertThat(ended.getStatus()).isEqualTo(TaskStatus.FAILED);
+        assertThat(ended.getError()).isEqualTo("docker is not running");
+        assertThat(driver.store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
+        assertThat(driver.store.record(db).orElseThrow().errorOrNull()).isEqualTo("docker is not running");
+        assertThat(driver.store.instance(db, "db-n1-a").orElseThrow().state()).isEqualTo(InstanceState.FAILED);
     }
 
-    // ---- the fake worker
+    @Test
+    void canceledDeleteLeavesTheDatabaseFailed() {
+        String db = driver.storedDatabase(DatabaseState.DELETING, "db-n1-a");
+        Task task = driver.startDatabaseOperation(ProcessKeys.DELETE_DATABASE, ProcessVariables.DELETE, db);
+        driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
+                ProcessVariables.REMOVE_INSTANCES, "db-n1-a", ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA))
+                : HOLD);
 
-    private static Task start(String process, String operation) {
-        return start(process, operation, "proc-db-" + UUID.randomUUID().toString().substring(0, 8));
+        assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
+
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.CANCELED);
+        assertThat(driver.store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
+        assertThat(driver.store.record(db).orElseThrow().errorOrNull()).isEqualTo("the operation was canceled");
     }
 
-    private static Task start(String process, String operation, String databaseId) {
-        Map<String, Object> vars = new LinkedHashMap<>();
-        vars.put("databaseId", databaseId);
-        vars.put("operation", operation);
-        vars.put("requestHost", REQUEST_HOST);
-        vars.put("forceUpdate", false);
-        vars.put("removeHosts", "");
-        return server.bean(OperationRunner.class).start(NewTask.forDatabase(databaseId, operation), process, vars);
+    // ----
+
+    private static boolean isPlan(Step step) {
+        return step.handler().equals(HandlerNames.PLAN_DATABASE);
     }
 
-    /** The variables "Plan instances" outputs; lists not given are empty. */
-    private static Outcome plan(Map<String, String> given) {
-        Map<String, Object> vars = new LinkedHashMap<>();
-        for (String name : List.of("createPrimaries", "createReplicas", "updateInstances", "removeInstances", "nodes",
-                "removedNodes", "instanceHosts", "nodeHosts")) {
-            vars.put(name, given.getOrDefault(name, ""));
-        }
-        return new Complete(vars);
-    }
-
-    /** Works the process's steps until it ends; returns them in the order they were worked. */
-    private static List<Step> drive(Task task, Function<Step, Outcome> fake) {
-        List<Step> worked = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (runtime.createProcessInstanceQuery().processInstanceId(task.getProcessInstanceId()).count() > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("process did not end; worked so far: " + worked);
-            }
-            List<LockedExternalTask> locked = fetch(task);
-            if (locked.isEmpty()) {
-                sleep(); // async continuations of the multi-instance activities run on the job executor
-                continue;
-            }
-            for (LockedExternalTask t : locked) {
-                Step step = step(t);
-                worked.add(step);
-                Outcome outcome = fake.apply(step);
-                if (outcome instanceof Complete c) {
-                    externalTasks.complete(t.getId(), WORKER, c.variables());
-                } else if (outcome instanceof EndOperation e) {
-                    externalTasks.handleBpmnError(t.getId(), WORKER, StepWorker.OPERATION_FAILED, e.error(),
-                            Map.of(StepWorker.OPERATION_ERROR, e.error()));
-                }
-            }
-        }
-        return worked;
-    }
-
-    private static List<LockedExternalTask> fetch(Task task) {
-        ExternalTaskQueryBuilder builder = externalTasks.fetchAndLock(20, WORKER);
-        for (String handler : HANDLERS) {
-            for (String host : HOSTS) {
-                builder = builder.topic(handler + "@" + host, 60_000).businessKey(task.getTaskId());
-            }
-        }
-        return builder.execute();
-    }
-
-    private static Step step(LockedExternalTask t) {
-        String[] topic = t.getTopicName().split("@", 2);
-        Object target = t.getVariables().containsKey("instanceId") ? t.getVariables().get("instanceId")
-                : t.getVariables().get("nodeName");
-        return new Step(t.getActivityId(), topic[0], topic[1], target == null ? null : target.toString());
-    }
-
-    private static List<Step> instanceSteps(List<String> handlers, String suffix, String host, String instanceId) {
-        return handlers.stream().map(h -> new Step(h + "_" + suffix, h, host, instanceId)).toList();
-    }
-
-    private static List<Step> stepsOf(List<Step> steps, String target) {
-        return steps.stream().filter(s -> target.equals(s.target())).toList();
-    }
-
-    private static int firstIndexOf(List<Step> steps, String activityPart) {
-        for (int i = 0; i < steps.size(); i++) {
-            if (steps.get(i).activityId().contains(activityPart)) {
-                return i;
-            }
-        }
-        throw new AssertionError("no step " + activityPart + " in " + steps);
-    }
-
-    private static int lastIndexOf(List<Step> steps, String activityPart) {
-        for (int i = steps.size() - 1; i >= 0; i--) {
-            if (steps.get(i).activityId().contains(activityPart)) {
-                return i;
-            }
-        }
-        throw new AssertionError("no step " + activityPart + " in " + steps);
-    }
-
-    private static Step last(List<Step> steps) {
-        return steps.get(steps.size() - 1);
-    }
-
-    private static Task ended(Task task) {
-        return Poll.until(Duration.ofSeconds(10), () -> tasks.find(task.getTaskId()).orElseThrow(),
-                t -> t.getStatus() != TaskStatus.PENDING && t.getStatus() != TaskStatus.RUNNING
-                        && t.getStatus() != TaskStatus.CANCELING, "task ended");
-    }
-
-    /** A database record with instance records in state creating, written straight into the store. */
-    private static String storedDatabase(DatabaseState state, String... instanceIds) {
-        String id = "proc-db-" + UUID.randomUUID().toString().substring(0, 8);
-        DatabaseSpec spec = new SpecParser().parseSpec(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
-                Map.of("database_name", "app", "postgres_version", "17.6",
-                        "nodes", List.of(Map.of("name", "n1", "host_ids", List.of("proc-a")))))).value().orElseThrow();
-        Instant now = Instant.now();
-        assertThat(store.create(new DatabaseRecord(id, null, state, now, now, null), spec)).isTrue();
-        for (String iid : instanceIds) {
-            store.putInstance(new InstanceRecord(iid, id, "proc-a", "n1", InstanceState.CREATING, 0, 0, now, now, null));
-        }
-        STORED.add(id);
-        return id;
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
+    /** The handlers that ran for one instance or node, in order. */
+    private static List<String> handlersOf(List<Step> steps, String target) {
+        return steps.stream().filter(s -> target.equals(s.target())).map(Step::handler).toList();
     }
 }

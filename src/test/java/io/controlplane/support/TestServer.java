@@ -64,6 +64,11 @@ public final class TestServer {
         return context.getBean(type);
     }
 
+    /** A bean by name, e.g. an expression bean of the BPMN ({@code operationPlan}). */
+    public Object bean(String name) {
+        return context.getBean(name);
+    }
+
     public <T> java.util.Collection<T> beansOf(Class<T> type) {
         return context.getBeansOfType(type).values();
     }

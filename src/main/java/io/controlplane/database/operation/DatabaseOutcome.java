@@ -4,6 +4,7 @@ import io.controlplane.cluster.ClusterService;
 import io.controlplane.database.DatabaseState;
 import io.controlplane.database.DatabaseStore;
 import io.controlplane.database.InstanceState;
+import io.controlplane.patroni.PatroniKeys;
 import java.time.Instant;
 import org.springframework.stereotype.Service;
 
@@ -35,7 +36,7 @@ public class DatabaseOutcome {
 
     /** "Delete database records": spec, record, secrets, markers and any Patroni key left of its nodes. */
     public void deleted(String databaseId) {
-        cluster.deleteOutsideKeyRoot("/patroni/" + databaseId + ":");
+        cluster.deleteOutsideKeyRoot(PatroniKeys.databasePrefix(databaseId));
         store.deleteDatabase(databaseId);
     }
 

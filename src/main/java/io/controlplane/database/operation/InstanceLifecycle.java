@@ -14,9 +14,9 @@ import io.controlplane.orchestrator.ServiceSpec;
 import io.controlplane.patroni.PatroniClient;
 import io.controlplane.patroni.PatroniConfigGenerator;
 import io.controlplane.patroni.PatroniInstanceConfig;
+import io.controlplane.patroni.PatroniKeys;
 import io.controlplane.resource.InstanceIds;
 import io.controlplane.resource.InstanceSpec;
-import io.controlplane.resource.PortAllocator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,8 +30,9 @@ import java.util.TreeMap;
 import org.springframework.stereotype.Service;
 
 /**
- * The steps that bring one instance up, change it or take it down, on the instance's host. Each one
- * reads the instance's planned spec ({@code /plans/<db>/<instance>}) and checks what already exists.
+ * The steps of the instance processes (configure-, create-, update- and remove-instance) that bring
+ * one instance up, change it or take it down, on the instance's host. Each one reads the instance's
+ * planned spec ({@code /plans/<db>/<instance>}) and checks what already exists.
  */
 @Service
 public class InstanceLifecycle {
@@ -62,8 +63,8 @@ public class InstanceLifecycle {
     /** "Allocate ports": the instance's Postgres and Patroni ports on its host, stable across reruns. */
     public InstanceSpec allocatePorts(String databaseId, String instanceId) {
         InstanceSpec planned = planned(databaseId, instanceId);
-        int port = ports.allocate(planned.hostId(), instanceId + "/postgres", planned.port());
-        int patroniPort = ports.allocate(planned.hostId(), instanceId + "/patroni", planned.patroniPort());
+        int port = ports.allocate(planned.hostId(), postgresPortOwner(instanceId), planned.port());
+        int patroniPort = ports.allocate(planned.hostId(), patroniPortOwner(instanceId), planned.patroniPort());
         if (port == patroniPort) {
             throw new PermanentException("the Postgres and Patroni ports of " + instanceId + " are both " + port);
         }
@@ -97,15 +98,18 @@ public class InstanceLifecycle {
         return changed;
     }
 
-    /** "Create Swarm service": creates {@code postgres-<instance_id>} or updates it when its spec changed. */
-    public ServiceChange createService(String databaseId, String instanceId) {
+    /**
+     * "Create Swarm service" and "Update Swarm service": creates {@code postgres-<instance_id>}, or
+     * updates it when its spec changed (Swarm then replaces the container), or leaves it alone.
+     */
+    public ServiceChange ensureService(String databaseId, String instanceId) {
         InstanceSpec planned = allocated(databaseId, instanceId);
         ServiceSpec spec = configs.serviceSpec(planned, files(instanceId));
         return orchestrator.ensureService(spec);
     }
 
     /**
-     * "Reload or restart Postgres": hands changed settings to Patroni. Patroni-controlled settings go to
+     * "Patch Patroni config and reload or restart Postgres": hands changed settings to Patroni. Patroni-controlled settings go to
      * the cluster-wide configuration; the rest is reloaded from patroni.yaml; a setting that needs a
      * restart gets one.
      */
@@ -180,7 +184,7 @@ public class InstanceLifecycle {
     }
 
     /**
-     * "Remove instance files and credentials": the instance directory (only on its own host; a removed
+     * "Remove instance files, etcd user, ports, Patroni keys and records": the instance directory (only on its own host; a removed
      * host's files stay), its etcd user, its ports, its Patroni member key (the node's whole Patroni
      * scope when the node is among {@code removedNodes}) and its records.
      */
@@ -196,11 +200,11 @@ public class InstanceLifecycle {
         try (EtcdAdmin admin = cluster.admin()) {
             admin.removeInstanceUser(instanceId);
         }
-        ports.release(hostId, instanceId + "/postgres");
-        ports.release(hostId, instanceId + "/patroni");
+        ports.release(hostId, postgresPortOwner(instanceId));
+        ports.release(hostId, patroniPortOwner(instanceId));
         if (nodeName != null) {
-            String scope = EtcdAdmin.patroniPrefix(databaseId, nodeName);
-            cluster.deleteOutsideKeyRoot(removedNodes.contains(nodeName) ? scope : scope + "members/" + instanceId);
+            cluster.deleteOutsideKeyRoot(removedNodes.contains(nodeName) ? PatroniKeys.nodePrefix(databaseId, nodeName)
+                    : PatroniKeys.memberKey(databaseId, nodeName, instanceId));
         }
         store.deleteInstance(databaseId, instanceId);
         return local ? "removed files, credentials and ports of " + instanceId
@@ -236,6 +240,15 @@ public class InstanceLifecycle {
             }
             sleep(Duration.ofMillis(500));
         }
+    }
+
+    /** Owner names of an instance's ports in {@code /ports/<host_id>}. */
+    static String postgresPortOwner(String instanceId) {
+        return instanceId + "/postgres";
+    }
+
+    static String patroniPortOwner(String instanceId) {
+        return instanceId + "/patroni";
     }
 
     private InstanceSpec planned(String databaseId, String instanceId) {

@@ -1,11 +1,14 @@
 package io.controlplane.etcd.admin;
 
+import io.controlplane.patroni.PatroniKeys;
+
 import io.controlplane.etcd.EtcdCalls;
 import io.controlplane.etcd.EtcdClientConfig;
 import io.controlplane.etcd.EtcdClients;
 import io.controlplane.etcd.EtcdCredentials;
 import io.controlplane.etcd.EtcdException;
 import io.controlplane.etcd.EtcdUnavailableException;
+import io.controlplane.patroni.PatroniKeys;
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -239,7 +242,7 @@ public final class EtcdAdmin implements AutoCloseable {
 
     /** The Patroni DCS prefix of one database node, with the trailing slash. */
     public static String patroniPrefix(String databaseId, String nodeName) {
-        return "/patroni/" + databaseId + ":" + nodeName + "/";
+        return PatroniKeys.nodePrefix(databaseId, nodeName);
     }
 
     private void ensureRole(String role) {

@@ -1,4 +1,4 @@
-package io.controlplane.resource;
+package io.controlplane.database.operation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

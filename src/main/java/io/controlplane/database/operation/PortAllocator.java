@@ -1,4 +1,4 @@
-package io.controlplane.resource;
+package io.controlplane.database.operation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,0 +1,32 @@
+package io.controlplane.engine;
+
+import java.util.List;
+
+/**
+ * The BPMN process ids in {@code processes/}. Operations are started by the API (one task each);
+ * instance processes are only called from other processes through call activities and share the
+ * caller's task (their business key is the caller's task id).
+ */
+public final class ProcessKeys {
+
+    public static final String CREATE_DATABASE = "create-database";
+    public static final String UPDATE_DATABASE = "update-database";
+    public static final String DELETE_DATABASE = "delete-database";
+    public static final String REMOVE_HOST = "remove-host";
+
+    /** Ports, etcd user, Patroni config and certificates of one instance: what its container needs. */
+    public static final String CONFIGURE_INSTANCE = "configure-instance";
+    public static final String CREATE_INSTANCE = "create-instance";
+    public static final String UPDATE_INSTANCE = "update-instance";
+    public static final String REMOVE_INSTANCE = "remove-instance";
+
+    /** Processes that are a task of their own and end it through {@code ${operationListener}}. */
+    public static final List<String> OPERATIONS = List.of(CREATE_DATABASE, UPDATE_DATABASE, DELETE_DATABASE,
+            REMOVE_HOST);
+    /** Processes used only through call activities; a BPMN error in them ends the calling operation. */
+    public static final List<String> CALLED = List.of(CONFIGURE_INSTANCE, CREATE_INSTANCE, UPDATE_INSTANCE,
+            REMOVE_INSTANCE);
+
+    private ProcessKeys() {
+    }
+}
