@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.externaltask.ExternalTask;
@@ -33,6 +34,8 @@ final class StepPoller {
     private final int threads;
     private final Consumer<LockedExternalTask> work;
     private final Semaphore freeSlots;
+    /** False while this host may not run steps yet (a restarted host that has not rejoined its cluster). */
+    private final BooleanSupplier mayFetch;
     private final Object wakeUp = new Object();
     private boolean woken;
     private volatile boolean running;
@@ -40,13 +43,14 @@ final class StepPoller {
     private Thread poller;
 
     StepPoller(ExternalTaskService externalTasks, String workerId, String hostId, List<String> handlerNames,
-               long lockMillis, int threads, Consumer<LockedExternalTask> work) {
+               long lockMillis, int threads, BooleanSupplier mayFetch, Consumer<LockedExternalTask> work) {
         this.externalTasks = externalTasks;
         this.workerId = workerId;
         this.hostId = hostId;
         this.handlerNames = List.copyOf(handlerNames);
         this.lockMillis = lockMillis;
         this.threads = threads;
+        this.mayFetch = mayFetch;
         this.work = work;
         this.freeSlots = new Semaphore(threads);
     }
@@ -99,6 +103,10 @@ final class StepPoller {
     private void pollLoop() {
         while (running) {
             try {
+                if (!mayFetch.getAsBoolean()) {
+                    idle();
+                    continue;
+                }
                 int slots = freeSlots.drainPermits();
                 if (slots == 0) {
                     freeSlots.acquire();

@@ -1,5 +1,6 @@
 package io.controlplane.engine;
 
+import io.controlplane.cluster.ClusterMembership;
 import io.controlplane.config.ControlPlaneConfig;
 import io.controlplane.task.TaskService;
 import jakarta.annotation.PreDestroy;
@@ -59,7 +60,7 @@ public class StepWorker {
 
     public StepWorker(ExternalTaskService externalTasks, RepositoryService repository, TaskService tasks,
                       PlatformTransactionManager transactionManager, List<StepHandler> handlerBeans,
-                      ControlPlaneConfig config) {
+                      ControlPlaneConfig config, ClusterMembership membership) {
         this.externalTasks = externalTasks;
         this.repository = repository;
         this.tasks = tasks;
@@ -73,8 +74,9 @@ public class StepWorker {
         this.hostId = config.hostId();
         this.workerId = "host-" + config.hostId();
         this.threads = config.engine().workerThreads();
+        // a restarted host runs no step before it has rejoined its cluster: every step needs it
         this.poller = new StepPoller(externalTasks, workerId, hostId, List.copyOf(handlers.keySet()), LOCK_MILLIS,
-                threads, this::run);
+                threads, () -> !membership.isRejoining(), this::run);
     }
 
     public boolean handles(String handlerName) {
