@@ -13,8 +13,9 @@
 #   version  the first 200 from GET /v1/version,
 #   ready    the first 200 from GET /actuator/health/readiness (every start-up listener ran: processes
 #            deployed, step worker and job executor started, cluster resumed with its etcd),
-# then the first load of Cockpit's login page and RSS after 10 s idle. cpu = CPU seconds the JVM used
-# until ready (a figure that depends less on what else runs on a shared machine than wall time).
+# then the first load of Cockpit's login page (the page, its scripts and styles, the engine list) and
+# RSS after 10 s idle. cpu = CPU seconds the JVM used until ready (depends less than wall time on what
+# else runs on a shared machine).
 # Everything started is stopped and removed, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,7 +44,7 @@ cleanup() {
   [[ -n $pid ]] && kill -9 "$pid" 2>/dev/null || true
   if [[ -n $dir ]]; then
     [[ -f $dir/etcd.pid ]] && kill -9 "$(cat "$dir/etcd.pid")" 2>/dev/null || true
-    rm -rf "$dir" "$dir.out"
+    rm -rf "$dir" "$dir.out" "$dir.page"
   fi
 }
 trap cleanup EXIT
@@ -78,8 +79,18 @@ stop() {
   fi
 }
 rss() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status"; }
+# cockpit: the first load of Cockpit's login page as a browser does it: the page, the scripts and styles
+# it names, and the engine list the app asks for first; prints the page's HTTP status and the seconds
 cockpit() {
-  curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "http://127.0.0.1:$port/camunda/app/cockpit/default/"
+  local base="http://127.0.0.1:$port" t0 code assets
+  t0=$(now)
+  code=$(curl -s -o "$dir.page" -w '%{http_code}' "$base/camunda/app/cockpit/default/")
+  mapfile -t assets < <(grep -oE '(src|href)="/camunda/[^"]+\?bust=[^"]+"' "$dir.page" | sed -E 's/^[a-z]+="([^"]+)"$/\1/')
+  ((${#assets[@]} >= 3)) || code=page-without-scripts
+  local args=() a
+  for a in "${assets[@]}" /camunda/api/engine/engine/; do args+=(-o /dev/null "$base$a"); done
+  curl -sf "${args[@]}" || code=asset-failed
+  echo "$code $(secs "$t0" "$(now)")"
 }
 
 declare -A sum
@@ -108,7 +119,7 @@ for i in $(seq "$runs"); do
       "$cpu" "$mem"
     add "$v.restart" "$t_ready"; add "$v.restart.version" "$t_version"; add "$v.restart.rss" "$mem"
     stop
-    rm -rf "$dir" "$dir.out"; dir=
+    rm -rf "$dir" "$dir.out" "$dir.page"; dir=
   done
 done
 mean() { echo "${sum[$1]} / $runs" | bc -l; }
