@@ -4,9 +4,11 @@
 #
 #   bench/startup.sh [runs] [variant...]      # needs target/control-plane.jar; default: 3 runs, plain tuned
 #
-# Variants: `plain`  = `java -jar target/control-plane.jar` without options (how the server ran before P3b);
-#           `tuned`  = how scripts/run.sh and the end-to-end tests start it: scripts/jvm.options, the
-#                      extracted jar and its AppCDS archive (scripts/cds-archive.sh prepares them first).
+# Variants: `plain`     = `java -jar target/control-plane.jar` without options (how hosts ran before P3b);
+#           `tuned`     = how scripts/run.sh and the end-to-end tests start it: scripts/jvm.options, the
+#                         extracted jar and its AppCDS archive (scripts/cds-archive.sh prepares them first);
+#           `options`   = scripts/jvm.options only (the packaged jar, no archive);
+#           `extracted` = scripts/jvm.options and the extracted jar, no archive.
 # For each run and variant: a fresh data dir is started; then the cluster is initialized (embedded etcd),
 # the host is stopped and started again on the same data dir (restart). Times are from the process
 # start to
@@ -31,13 +33,15 @@ now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc -l; }
 clk=$(getconf CLK_TCK)
 
-declare -a tuned_args=()
 for v in "${variants[@]}"; do
-  if [[ $v == tuned ]]; then
-    mapfile -t tuned_args < <(scripts/cds-archive.sh --java-args "$jar")
-    ((${#tuned_args[@]})) || { echo "scripts/cds-archive.sh failed" >&2; exit 1; }
-  fi
+  [[ $v =~ ^(plain|tuned|options|extracted)$ ]] || { echo "unknown variant $v" >&2; exit 1; }
 done
+# tuned: <jvm.options> -XX:SharedArchiveFile=<archive> -jar <extracted jar>
+mapfile -t tuned_args < <(scripts/cds-archive.sh --java-args "$jar")
+((${#tuned_args[@]} > 3)) || { echo "scripts/cds-archive.sh failed" >&2; exit 1; }
+n=${#tuned_args[@]}
+jvm_options=("${tuned_args[@]:0:n-3}")
+extracted_jar=${tuned_args[n-1]}
 
 pid=; dir=
 cleanup() {
@@ -51,23 +55,32 @@ trap cleanup EXIT
 
 # start VARIANT: starts the server on $dir/$port; sets pid, t_version, t_ready, cpu
 start() {
-  local t0 t1=
+  local t0 t1
   local cmd=(java)
-  if [[ $1 == tuned ]]; then cmd+=("${tuned_args[@]}"); else cmd+=(-jar "$jar"); fi
+  case $1 in
+    plain) cmd+=(-jar "$jar") ;;
+    tuned) cmd+=("${tuned_args[@]}") ;;
+    options) cmd+=("${jvm_options[@]}" -jar "$jar") ;;
+    extracted) cmd+=("${jvm_options[@]}" -jar "$extracted_jar") ;;
+  esac
   t0=$(now)
   CONTROL_PLANE_DATA_DIR="$dir" CONTROL_PLANE_HTTP__PORT="$port" CONTROL_PLANE_HTTP__BIND_ADDR=127.0.0.1 \
     CONTROL_PLANE_PEER_ADDRESSES=127.0.0.1 CONTROL_PLANE_HOST_ID=bench \
     CONTROL_PLANE_ETCD_SERVER__CLIENT_PORT="$etcd_client" CONTROL_PLANE_ETCD_SERVER__PEER_PORT="$etcd_peer" \
     "${cmd[@]}" run >>"$dir.out" 2>&1 &
   pid=$!
+  # one probe every 0.1 s: on 2 cores, faster polling takes CPU from the server it measures
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/v1/version"; do
+    kill -0 "$pid" 2>/dev/null || { echo "server died:"; tail -20 "$dir.out"; exit 1; }
+    sleep 0.1
+  done
+  t1=$(now)
   until curl -sf -o /dev/null "http://127.0.0.1:$port/actuator/health/readiness"; do
     kill -0 "$pid" 2>/dev/null || { echo "server died:"; tail -20 "$dir.out"; exit 1; }
-    [[ -z $t1 ]] && curl -sf -o /dev/null "http://127.0.0.1:$port/v1/version" && t1=$(now)
-    sleep 0.05
+    sleep 0.1
   done
   local t2; t2=$(now)
   cpu=$(awk -v t="$clk" '{printf "%.1f", ($14+$15)/t}' "/proc/$pid/stat")
-  [[ -z $t1 ]] && t1=$t2
   t_version=$(secs "$t0" "$t1"); t_ready=$(secs "$t0" "$t2")
 }
 stop() {
@@ -105,7 +118,7 @@ for i in $(seq "$runs"); do
     read -r code ctime < <(cockpit)
     [[ $code == 200 ]] || { echo "Cockpit answered $code"; tail -20 "$dir.out"; exit 1; }
     sleep 10; mem=$(rss)
-    printf '  %-5s fresh:   version %6.2f s (%4.1fx)  ready %6.2f s (%4.1fx)  cpu %5.1f s  Cockpit first load %.2f s  idle RSS %d MiB\n' \
+    printf '  %-9s fresh:   version %6.2f s (%4.1fx)  ready %6.2f s (%4.1fx)  cpu %5.1f s  Cockpit first load %.2f s  idle RSS %d MiB\n' \
       "$v" "$t_version" "$(echo "$t_version / $base" | bc -l)" "$t_ready" "$(echo "$t_ready / $base" | bc -l)" \
       "$cpu" "$ctime" "$mem"
     add "$v.fresh" "$t_ready"; add "$v.fresh.version" "$t_version"; add "$v.fresh.rss" "$mem"; add "$v.cockpit" "$ctime"
@@ -114,7 +127,7 @@ for i in $(seq "$runs"); do
     stop
     start "$v"
     sleep 10; mem=$(rss)
-    printf '  %-5s restart: version %6.2f s (%4.1fx)  ready %6.2f s (%4.1fx)  cpu %5.1f s  (cluster initialized)    idle RSS %d MiB\n' \
+    printf '  %-9s restart: version %6.2f s (%4.1fx)  ready %6.2f s (%4.1fx)  cpu %5.1f s  (cluster initialized)    idle RSS %d MiB\n' \
       "$v" "$t_version" "$(echo "$t_version / $base" | bc -l)" "$t_ready" "$(echo "$t_ready / $base" | bc -l)" \
       "$cpu" "$mem"
     add "$v.restart" "$t_ready"; add "$v.restart.version" "$t_version"; add "$v.restart.rss" "$mem"
@@ -125,7 +138,7 @@ done
 mean() { echo "${sum[$1]} / $runs" | bc -l; }
 printf 'mean of %d runs (%s cores, load %s): baseline %.2f s\n' "$runs" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$(mean base)"
 for v in "${variants[@]}"; do
-  printf '  %-5s fresh ready %.2f s (%.1fx, version %.2f s), restart ready %.2f s (%.1fx, version %.2f s), Cockpit first load %.2f s, idle RSS fresh %.0f MiB, restart %.0f MiB\n' \
+  printf '  %-9s fresh ready %.2f s (%.1fx, version %.2f s), restart ready %.2f s (%.1fx, version %.2f s), Cockpit first load %.2f s, idle RSS fresh %.0f MiB, restart %.0f MiB\n' \
     "$v" "$(mean "$v.fresh")" "$(echo "$(mean "$v.fresh") / $(mean base)" | bc -l)" "$(mean "$v.fresh.version")" \
     "$(mean "$v.restart")" "$(echo "$(mean "$v.restart") / $(mean base)" | bc -l)" "$(mean "$v.restart.version")" \
     "$(mean "$v.cockpit")" "$(mean "$v.fresh.rss")" "$(mean "$v.restart.rss")"
