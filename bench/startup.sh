@@ -9,6 +9,8 @@
 #                         extracted jar and its AppCDS archive (scripts/cds-archive.sh prepares them first);
 #           `options`   = scripts/jvm.options only (the packaged jar, no archive);
 #           `extracted` = scripts/jvm.options and the extracted jar, no archive.
+# BENCH_JAVA_OPTS (environment) are added after a variant's options, to measure one more option:
+#   BENCH_JAVA_OPTS='-XX:TieredStopAtLevel=4' bench/startup.sh 2 tuned
 # For each run and variant: a fresh data dir is started; then the cluster is initialized (embedded etcd),
 # the host is stopped and started again on the same data dir (restart). Times are from the process
 # start to
@@ -63,6 +65,12 @@ start() {
     options) cmd+=("${jvm_options[@]}" -jar "$jar") ;;
     extracted) cmd+=("${jvm_options[@]}" -jar "$extracted_jar") ;;
   esac
+  # shellcheck disable=SC2206 # a list of options
+  local extra=(${BENCH_JAVA_OPTS:-})
+  if ((${#extra[@]})); then
+    local n=${#cmd[@]}
+    cmd=("${cmd[@]:0:n-2}" "${extra[@]}" "${cmd[@]:n-2}")
+  fi
   t0=$(now)
   CONTROL_PLANE_DATA_DIR="$dir" CONTROL_PLANE_HTTP__PORT="$port" CONTROL_PLANE_HTTP__BIND_ADDR=127.0.0.1 \
     CONTROL_PLANE_PEER_ADDRESSES=127.0.0.1 CONTROL_PLANE_HOST_ID=bench \
@@ -136,7 +144,8 @@ for i in $(seq "$runs"); do
   done
 done
 mean() { echo "${sum[$1]} / $runs" | bc -l; }
-printf 'mean of %d runs (%s cores, load %s): baseline %.2f s\n' "$runs" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$(mean base)"
+printf 'mean of %d runs (%s cores, load %s%s): baseline %.2f s\n' "$runs" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" \
+  "${BENCH_JAVA_OPTS:+, BENCH_JAVA_OPTS=$BENCH_JAVA_OPTS}" "$(mean base)"
 for v in "${variants[@]}"; do
   printf '  %-9s fresh ready %.2f s (%.1fx, version %.2f s), restart ready %.2f s (%.1fx, version %.2f s), Cockpit first load %.2f s, idle RSS fresh %.0f MiB, restart %.0f MiB\n' \
     "$v" "$(mean "$v.fresh")" "$(echo "$(mean "$v.fresh") / $(mean base)" | bc -l)" "$(mean "$v.fresh.version")" \
