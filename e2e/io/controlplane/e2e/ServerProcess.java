@@ -22,6 +22,8 @@ public final class ServerProcess implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final Path output;
+    private static List<String> javaArgs;
+
     private final Map<String, String> env;
     private Process process;
 
@@ -50,6 +52,47 @@ public final class ServerProcess implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The JVM options and {@code -jar <extracted jar>} that scripts/run.sh starts a host with
+     * (scripts/jvm.options plus the class-data archive of scripts/cds-archive.sh), prepared once per
+     * test JVM; the script redoes the archive only when the jar changed.
+     */
+    static synchronized List<String> javaArgs() {
+        if (javaArgs == null) {
+            Path out = null;
+            try {
+                out = Files.createTempFile("cds-archive", ".out");
+                ProcessBuilder pb = new ProcessBuilder("bash", "scripts/cds-archive.sh", "--java-args",
+                        jar().toAbsolutePath().toString())
+                        .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+                pb.environment().put("JAVA", java()); // the archive belongs to the JVM that uses it
+                Process p = pb.start();
+                if (!p.waitFor(15, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("scripts/cds-archive.sh did not finish within 15 minutes");
+                }
+                if (p.exitValue() != 0) {
+                    throw new IllegalStateException("scripts/cds-archive.sh failed with " + p.exitValue());
+                }
+                javaArgs = Files.readAllLines(out).stream().filter(l -> !l.isBlank()).toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                if (out != null) {
+                    out.toFile().delete();
+                }
+            }
+        }
+        return javaArgs;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     /** Starts the process; returns once /v1/version answers. */
     public ServerProcess start(Duration timeout) {
         return launch().awaitReady(timeout);
@@ -57,8 +100,9 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the process and returns at once (several hosts can be started at the same moment). */
     public ServerProcess launch() {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java());
+        cmd.addAll(javaArgs());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("CONTROL_PLANE_"));

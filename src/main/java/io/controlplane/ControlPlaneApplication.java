@@ -8,6 +8,7 @@ import io.controlplane.config.SpringProperties;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.core.metrics.jfr.FlightRecorderApplicationStartup;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The control plane server: {@code java -jar control-plane.jar [run|version] [flags]}. */
@@ -38,6 +39,11 @@ public class ControlPlaneApplication {
         SpringApplication app = new SpringApplication(ControlPlaneApplication.class);
         Map<String, Object> properties = SpringProperties.from(effective);
         app.setDefaultProperties(properties);
+        if (Boolean.getBoolean("controlplane.startup.jfr")) {
+            // Spring's start-up steps (bean creation, configuration parsing) as JFR events next to the
+            // JVM's own; see docs/performance.md for how to read where start-up time goes
+            app.setApplicationStartup(new FlightRecorderApplicationStartup());
+        }
         app.addInitializers(ctx -> ctx.getBeanFactory().registerSingleton("controlPlaneConfig", effective));
         return app.run();
     }

@@ -43,6 +43,9 @@ public final class SpringProperties {
 
         p.put("management.endpoints.web.exposure.include", "health,prometheus,info");
         p.put("management.endpoint.health.show-details", "never");
+        // /actuator/health/readiness answers UP only after every start-up listener ran (step worker
+        // started, cluster resumed): what bench/startup.sh and scripts/cds-archive.sh wait for
+        p.put("management.endpoint.health.probes.enabled", true);
         p.put("management.info.git.mode", "simple");
 
         p.put("springdoc.api-docs.path", "/v1/openapi.json");
