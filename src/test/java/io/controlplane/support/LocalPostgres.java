@@ -83,7 +83,9 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     private static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        // run from "/": the postgres user may not enter the working directory (a clone in a mktemp -d
+        // directory is 0700), and psql would print that complaint into the output
+        Process p = new ProcessBuilder(cmd).directory(new java.io.File("/")).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("command failed: " + cmd + "\n" + out);
