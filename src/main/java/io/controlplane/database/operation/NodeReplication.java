@@ -189,9 +189,13 @@ public class NodeReplication {
                     + "; run \"Copy data from source node\" again");
         }
         int tables = provider.installDdlReplication(n.node());
-        int sequences = provider.copySequences(primary(databaseId, source).node(), n.node());
+        Primary s = primary(databaseId, source);
+        int sequences = provider.copySequences(s.node(), n.node());
+        // pglogical made the copy's slot on the source itself: from now on Patroni keeps it across failovers
+        String slot = ensurePermanentSlot(s, node).name();
         return List.of("DDL replication installed", tables + " table(s) put into their replication set",
-                sequences + " sequence(s) set to the values of node " + source);
+                sequences + " sequence(s) set to the values of node " + source,
+                "slot " + slot + " on node " + source + " is a permanent slot");
     }
 
     /** "Start replication from the other nodes": enables the subscriptions the copy prepared. */
@@ -276,6 +280,8 @@ public class NodeReplication {
 
     private List<String> startCopy(String databaseId, Primary n, Primary s, List<String> others) {
         List<String> done = new ArrayList<>();
+        // the copy's subscriptions need the new node to be a replication node (DDL replication comes later)
+        provider.ensureNode(n.node(), dsn(databaseId, n.node().name()));
         Map<String, ReplicationProvider.Slot> slots = new LinkedHashMap<>();
         for (String peer : others) {
             Primary p = primary(databaseId, peer);
