@@ -105,19 +105,20 @@ print(f"latency n1 -> n2 over {len(repl)} rows: p50 {r50:.1f} ms, p99 {r99:.1f} 
 EOF
 
 # ---- 2. add node vs pg_dump | pg_restore
-# rows of ~1 KiB text (a few hundred bytes after TOAST compression is off: pad is random-ish md5 text)
+# rows of ~1 KiB text, stored uncompressed (STORAGE EXTERNAL), so the table is about size_mb
 n=$(( size_mb * 1024 * 1024 / 1100 ))
 t0=$(now)
-psqln "$p1" "CREATE TABLE big (id bigint PRIMARY KEY, pad text);
-  ALTER TABLE big ALTER COLUMN pad SET STORAGE EXTERNAL;
-  INSERT INTO big SELECT g, repeat(md5(g::text), 32) FROM generate_series(1, $n) g;"
+psqln "$p1" "CREATE TABLE big (id bigint PRIMARY KEY, pad text)"
+psqln "$p1" "ALTER TABLE big ALTER COLUMN pad SET STORAGE EXTERNAL"
+psqln "$p1" "INSERT INTO big SELECT g, repeat(md5(g::text), 32) FROM generate_series(1, $n) g;"
 until [[ $(psqln "$p2" "SELECT count(*) FROM big") == "$n" ]]; do sleep 1; done
 size=$(psqln "$p1" "SELECT pg_size_pretty(pg_database_size('app'))")
 printf 'loaded %d rows, database %s on n1, replicated to n2: %.1f s\n' "$n" "$size" "$(echo "$(now) - $t0" | bc -l)"
 
 psqln "$p2" "CREATE DATABASE baseline" postgres
 t0=$(now)
-PGPASSWORD=bench "$bin/pg_dump" -h 127.0.0.1 -p "$p1" -U admin -d app -Fc -N pglogical -N ddlrep \
+# the same table, uncompressed (the add copies it uncompressed too), into a fresh database on n2's Postgres
+PGPASSWORD=bench "$bin/pg_dump" -h 127.0.0.1 -p "$p1" -U admin -d app -Fc -Z0 -t public.big \
   | PGPASSWORD=bench "$bin/pg_restore" -h 127.0.0.1 -p "$p2" -U admin -d baseline --no-owner
 base=$(echo "$(now) - $t0" | bc -l)
 [[ $(psqln "$p2" "SELECT count(*) FROM big" baseline) == "$n" ]] || { echo "baseline restore incomplete"; exit 1; }

@@ -247,7 +247,7 @@ class ReplicationIT {
                     .containsExactly("test_role");
             assertThat(strings(s3, "SELECT pg_has_role('admin', 'test_role', 'MEMBER')::text")).containsExactly("true");
             assertThat(strings(s3, "SELECT id || ':' || note FROM script_made")).containsExactly("1:made by the script");
-            assertThat(strings(s3, "SELECT val FROM items")).containsExactly("n2 later");
+            awaitRows(s3, "SELECT val FROM items", List.of("n2 later"));
             assertThat(strings(s3, "SELECT sub_name FROM pglogical.subscription ORDER BY 1"))
                     .containsExactly("sub_n1_n3", "sub_n2_n3");
             // three-node mesh: DDL and rows from the new node reach both others, and theirs reach it
@@ -257,10 +257,35 @@ class ReplicationIT {
         try (Connection n2 = primary("n2"); Statement s2 = n2.createStatement()) {
             s2.execute("INSERT INTO from_n2 VALUES (2, 'after the add')");
         }
+        try (Connection n1 = primary("n1"); Statement s1 = n1.createStatement()) {
+            s1.execute("CREATE TABLE from_n1_after_add (id int PRIMARY KEY)");
+            s1.execute("INSERT INTO from_n1_after_add VALUES (7)");
+        }
         for (String node : List.of("n1", "n2", "n3")) {
             try (Connection c = primary(node); Statement s = c.createStatement()) {
                 awaitRows(s, "SELECT note FROM from_n3", List.of("written on n3"));
                 awaitRows(s, "SELECT note FROM from_n2 ORDER BY id", List.of("written on n2", "after the add"));
+                awaitRows(s, "SELECT id::text FROM from_n1_after_add", List.of("7"));
+            }
+        }
+        // an ALTER on the new node reaches both others; a conflicting update of n3 and n1 converges to the later
+        try (Connection n3 = primary("n3"); Connection n1 = primary("n1");
+             Statement s3 = n3.createStatement(); Statement s1 = n1.createStatement()) {
+            s3.execute("ALTER TABLE from_n3 ADD COLUMN added_on_n3 int DEFAULT 3");
+            n1.setAutoCommit(false);
+            n3.setAutoCommit(false);
+            s3.executeUpdate("UPDATE items SET val = 'n3 first' WHERE id = 1");
+            s1.executeUpdate("UPDATE items SET val = 'n1 later' WHERE id = 1");
+            n3.commit();
+            Thread.sleep(20);
+            n1.commit();
+            n1.setAutoCommit(true);
+            n3.setAutoCommit(true);
+        }
+        for (String node : List.of("n1", "n2", "n3")) {
+            try (Connection c = primary(node); Statement s = c.createStatement()) {
+                awaitRows(s, "SELECT added_on_n3::text FROM from_n3", List.of("3"));
+                awaitRows(s, "SELECT val FROM items", List.of("n1 later"));
             }
         }
     }
