@@ -324,7 +324,9 @@ class DatabaseIT {
         assertThat(byNodeAndHost.get("n2@host-3").path("postgres").path("role").asText()).isEqualTo("primary");
         try (Connection c = connect(e2e1Port); Statement s = c.createStatement()) {
             assertThat(strings(s, "select text from greetings order by id")).containsExactly("hello", "world");
-            assertThat(rows(s, "select usename, application_name, state from pg_stat_replication"))
+            // physical streaming only: n2 also streams from n1 logically (its replication subscription)
+            assertThat(rows(s, "select usename, application_name, state from pg_stat_replication"
+                    + " where usename = 'patroni_replicator'"))
                     .containsExactly(List.of("patroni_replicator", byNodeAndHost.get("n1@host-2").path("id").asText(),
                             "streaming"));
         }
@@ -332,6 +334,8 @@ class DatabaseIT {
              Statement s = c.createStatement()) {
             assertThat(strings(s, "select current_user || '@' || current_database()")).containsExactly("admin@app");
             assertThat(strings(s, "select pg_is_in_recovery()::text")).containsExactly("false");
+            // the added node started as a copy of n1
+            assertThat(strings(s, "select text from greetings order by id")).containsExactly("hello", "world");
         }
 
         ObjectNode shrunk = spec(List.of("host-1"));

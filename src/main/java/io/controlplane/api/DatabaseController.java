@@ -41,8 +41,16 @@ class DatabaseController {
     record PostgresJson(String version, String patroniState, String role, Boolean pendingRestart) {
     }
 
+    record SubscriptionJson(String name, String providerNode, String status) {
+    }
+
+    /** pgEdge's instance {@code spock} block, filled from our replication (pglogical): see docs/api.md. */
+    record SpockJson(String readOnly, String version, List<SubscriptionJson> subscriptions) {
+    }
+
     record InstanceJson(String id, String hostId, String nodeName, String createdAt, String updatedAt, String state,
-                        String statusUpdatedAt, ConnectionInfoJson connectionInfo, PostgresJson postgres, String error) {
+                        String statusUpdatedAt, ConnectionInfoJson connectionInfo, PostgresJson postgres, SpockJson spock,
+                        String error) {
     }
 
     record DatabaseJson(String id, String tenantId, String createdAt, String updatedAt, String state,
@@ -122,9 +130,12 @@ class DatabaseController {
         InstanceStatus s = i.statusOrNull();
         PostgresJson postgres = s == null ? null
                 : new PostgresJson(s.versionOrNull(), s.patroniStateOrNull(), s.roleOrNull(), s.pendingRestart());
+        SpockJson spock = s == null || s.spockOrNull() == null ? null : new SpockJson(s.spockOrNull().readOnly(),
+                s.spockOrNull().version(), s.spockOrNull().subscriptions().stream()
+                .map(sub -> new SubscriptionJson(sub.name(), sub.providerNode(), sub.status())).toList());
         String error = r.errorOrNull() != null ? r.errorOrNull() : s == null ? null : s.errorOrNull();
         return new InstanceJson(r.id(), r.hostId(), r.nodeName(), seconds(r.createdAt()), seconds(r.updatedAt()),
-                i.state().wireName(), s == null ? null : seconds(s.updatedAt()), connection, postgres, error);
+                i.state().wireName(), s == null ? null : seconds(s.updatedAt()), connection, postgres, spock, error);
     }
 
     private static String seconds(Instant i) {

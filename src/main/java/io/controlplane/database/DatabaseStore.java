@@ -137,6 +137,7 @@ public class DatabaseStore {
                 .deletePrefix("/instance_specs/" + db + "/").deletePrefix("/instances/" + db + "/")
                 .deletePrefix("/instance_statuses/" + db + "/").deletePrefix("/instance_secrets/" + db + "/")
                 .deletePrefix("/plans/" + db + "/").deletePrefix("/script_results/" + db + "/")
+                .deletePrefix("/node_copies/" + db + "/")
                 .commit();
     }
 
@@ -266,6 +267,39 @@ public class DatabaseStore {
 
     public void markScriptDone(String db, String script, String node) {
         etcd().put(scriptKey(db, script, node), JSON.createObjectNode().put("completed_at", Instant.now().toString()).toString());
+    }
+
+    // ---- node copies
+
+    /**
+     * {@code /node_copies/<db>/<node>}: the node gets its roles, schema and data from {@code source} and
+     * is not part of the mesh until the copy has finished (then the key goes). A later plan finds nodes
+     * whose copy never finished here and copies them again.
+     */
+    public void putNodeCopy(String db, String node, String source) {
+        etcd().put(nodeCopyKey(db, node), JSON.createObjectNode().put("source_node", source)
+                .put("started_at", Instant.now().toString()).toString());
+    }
+
+    /** Node → its source, for every copy that has not finished. */
+    public Map<String, String> nodeCopies(String db) {
+        Map<String, String> copies = new TreeMap<>();
+        String prefix = "/node_copies/" + db + "/";
+        etcd().getPrefix(prefix).forEach((k, v) -> copies.put(k.substring(prefix.length()),
+                readTree(v.value()).path("source_node").asText()));
+        return copies;
+    }
+
+    public Optional<String> nodeCopySource(String db, String node) {
+        return etcd().get(nodeCopyKey(db, node)).map(v -> readTree(v.value()).path("source_node").asText());
+    }
+
+    public void deleteNodeCopy(String db, String node) {
+        etcd().delete(nodeCopyKey(db, node));
+    }
+
+    static String nodeCopyKey(String db, String node) {
+        return "/node_copies/" + db + "/" + node;
     }
 
     // ---- helpers

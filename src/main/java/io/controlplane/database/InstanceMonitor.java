@@ -5,6 +5,9 @@ import io.controlplane.config.ControlPlaneConfig;
 import io.controlplane.database.operation.InstanceConfigs;
 import io.controlplane.patroni.MemberRole;
 import io.controlplane.patroni.MemberStatus;
+import io.controlplane.replication.ReplicationNode;
+import io.controlplane.replication.ReplicationStatus;
+import io.controlplane.replication.ReplicationSupervisor;
 import io.controlplane.resource.InstanceSpec;
 import java.time.Instant;
 import java.util.Locale;
@@ -16,7 +19,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every 5 s, asks Patroni about each instance on this host and stores what it says at
- * {@code /instance_statuses/<db>/<instance>}; the API derives instance states and roles from it.
+ * {@code /instance_statuses/<db>/<instance>}; the API derives instance states and roles from it. On a
+ * primary it also has the {@link ReplicationSupervisor} check (and restart) the node's subscriptions and
+ * stores what replication reports.
  */
 @Component
 public class InstanceMonitor {
@@ -27,13 +32,15 @@ public class InstanceMonitor {
     private final ControlPlaneConfig config;
     private final DatabaseStore store;
     private final InstanceConfigs configs;
+    private final ReplicationSupervisor replication;
 
     public InstanceMonitor(ClusterMembership membership, ControlPlaneConfig config, DatabaseStore store,
-                           InstanceConfigs configs) {
+                           InstanceConfigs configs, ReplicationSupervisor replication) {
         this.membership = membership;
         this.config = config;
         this.store = store;
         this.configs = configs;
+        this.replication = replication;
     }
 
     @Scheduled(fixedDelay = 5000, initialDelay = 5000)
@@ -61,14 +68,28 @@ public class InstanceMonitor {
         InstanceStatus status;
         try {
             Optional<MemberStatus> member = configs.patroniClient(spec.get()).status();
+            ReplicationStatus spock = member.filter(m -> m.role() == MemberRole.PRIMARY && "running".equals(m.state()))
+                    .flatMap(m -> replication(instance, spec.get())).orElse(null);
             status = member.map(m -> new InstanceStatus(m.state(), role(m.role()), m.pendingRestart(),
-                            version(m.serverVersion()), null, null, Instant.now()))
+                            version(m.serverVersion()), null, null, Instant.now(), spock))
                     .orElseGet(() -> new InstanceStatus(null, null, false, null, null,
                             "Patroni does not answer on port " + spec.get().patroniPort(), Instant.now()));
         } catch (RuntimeException e) {
             status = new InstanceStatus(null, null, false, null, null, e.getMessage(), Instant.now());
         }
         store.putStatus(instance.databaseId(), instance.id(), status);
+    }
+
+    /** What the supervisor reports for a primary; nothing while replication is not installed or SQL fails. */
+    private Optional<ReplicationStatus> replication(InstanceRecord instance, InstanceSpec spec) {
+        try {
+            return replication.supervise(instance.id(), new ReplicationNode(instance.nodeName(), configs.postgres(spec),
+                    spec.databaseName()));
+        } catch (RuntimeException e) {
+            // the database may not exist yet (a create in progress); the next round tries again
+            LOG.debug("replication status of {}: {}", instance.id(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static String role(MemberRole role) {

@@ -1,6 +1,7 @@
 package io.controlplane.database;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.controlplane.replication.ReplicationStatus;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -10,6 +11,7 @@ import java.util.Optional;
  *
  * @param patroniState e.g. {@code running}, {@code starting}, {@code stopped}; null when Patroni did not answer
  * @param role         {@code primary} or {@code replica}
+ * @param spock        replication as the primary reports it (pgEdge's name for the block); null elsewhere
  */
 public record InstanceStatus(
         @JsonProperty("patroni_state") String patroniStateOrNull,
@@ -18,10 +20,19 @@ public record InstanceStatus(
         @JsonProperty("version") String versionOrNull,
         @JsonProperty("service_state") String serviceStateOrNull,
         @JsonProperty("error") String errorOrNull,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @JsonProperty("spock") ReplicationStatus spockOrNull) {
+
+    /** A status without replication details (a replica, or Patroni did not answer). */
+    public InstanceStatus(String patroniStateOrNull, String roleOrNull, boolean pendingRestart, String versionOrNull,
+                          String serviceStateOrNull, String errorOrNull, Instant updatedAt) {
+        this(patroniStateOrNull, roleOrNull, pendingRestart, versionOrNull, serviceStateOrNull, errorOrNull, updatedAt,
+                null);
+    }
 
     public Optional<String> patroniState() { return Optional.ofNullable(patroniStateOrNull); }
     public Optional<String> role() { return Optional.ofNullable(roleOrNull); }
     public Optional<String> version() { return Optional.ofNullable(versionOrNull); }
     public Optional<String> error() { return Optional.ofNullable(errorOrNull); }
+    public Optional<ReplicationStatus> spock() { return Optional.ofNullable(spockOrNull); }
 }

@@ -26,6 +26,20 @@ public final class HandlerNames {
     public static final String REMOVE_SWARM_SERVICE = "removeSwarmService";
     public static final String REMOVE_INSTANCE_DATA = "removeInstanceData";
 
+    // replication: copies (database operations), the mesh (configure-replication), a new node
+    // (add-replication-node), a node that leaves (remove-replication-node)
+    public static final String COPY_NODE_ROLES = "copyNodeRoles";
+    public static final String INSTALL_REPLICATION = "installReplication";
+    public static final String CREATE_REPLICATION_SLOTS = "createReplicationSlots";
+    public static final String CREATE_SUBSCRIPTIONS = "createSubscriptions";
+    public static final String CREATE_SLOTS_FOR_NEW_NODE = "createSlotsForNewNode";
+    public static final String COPY_NODE_DATA = "copyNodeData";
+    public static final String FINISH_NODE_COPY = "finishNodeCopy";
+    public static final String START_REPLICATION_FROM_PEERS = "startReplicationFromPeers";
+    public static final String SUBSCRIBE_PEERS_TO_NODE = "subscribePeersToNode";
+    public static final String DROP_NODE_SUBSCRIPTIONS = "dropNodeSubscriptions";
+    public static final String REMOVE_NODE_FROM_PEER = "removeNodeFromPeer";
+
     // remove-host
     public static final String REMOVE_HOST_FROM_SPECS = "removeHostFromSpecs";
     public static final String CHECK_DATABASE_UPDATES = "checkDatabaseUpdates";
@@ -38,7 +52,9 @@ public final class HandlerNames {
             DELETE_DATABASE_RECORDS, ALLOCATE_PORTS, CREATE_ETCD_CREDENTIALS, WRITE_PATRONI_CONFIG,
             CREATE_SWARM_SERVICE, UPDATE_SWARM_SERVICE, APPLY_PATRONI_CONFIG, WAIT_FOR_INSTANCE,
             REMOVE_SWARM_SERVICE, REMOVE_INSTANCE_DATA, REMOVE_HOST_FROM_SPECS, CHECK_DATABASE_UPDATES,
-            REMOVE_ETCD_MEMBER, REMOVE_HOST_ETCD_USER, REMOVE_HOST_RECORD);
+            REMOVE_ETCD_MEMBER, REMOVE_HOST_ETCD_USER, REMOVE_HOST_RECORD, COPY_NODE_ROLES, INSTALL_REPLICATION,
+            CREATE_REPLICATION_SLOTS, CREATE_SUBSCRIPTIONS, CREATE_SLOTS_FOR_NEW_NODE, COPY_NODE_DATA, FINISH_NODE_COPY,
+            START_REPLICATION_FROM_PEERS, SUBSCRIBE_PEERS_TO_NODE, DROP_NODE_SUBSCRIPTIONS, REMOVE_NODE_FROM_PEER);
 
     private HandlerNames() {
     }

@@ -20,12 +20,19 @@ public final class ProcessKeys {
     public static final String UPDATE_INSTANCE = "update-instance";
     public static final String REMOVE_INSTANCE = "remove-instance";
 
+    /** The replication mesh between the nodes that hold their data: replication nodes, slots, subscriptions. */
+    public static final String CONFIGURE_REPLICATION = "configure-replication";
+    /** A node that starts as a copy of its source node and joins the mesh while every node takes writes. */
+    public static final String ADD_REPLICATION_NODE = "add-replication-node";
+    /** A node that leaves the mesh: the others drop its subscriptions and slots. */
+    public static final String REMOVE_REPLICATION_NODE = "remove-replication-node";
+
     /** Processes that are a task of their own and end it through {@code ${operationListener}}. */
     public static final List<String> OPERATIONS = List.of(CREATE_DATABASE, UPDATE_DATABASE, DELETE_DATABASE,
             REMOVE_HOST);
     /** Processes used only through call activities; a BPMN error in them ends the calling operation. */
     public static final List<String> CALLED = List.of(CONFIGURE_INSTANCE, CREATE_INSTANCE, UPDATE_INSTANCE,
-            REMOVE_INSTANCE);
+            REMOVE_INSTANCE, CONFIGURE_REPLICATION, ADD_REPLICATION_NODE, REMOVE_REPLICATION_NODE);
 
     private ProcessKeys() {
     }

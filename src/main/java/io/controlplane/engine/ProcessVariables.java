@@ -44,14 +44,23 @@ public final class ProcessVariables {
     public static final String INSTANCE_HOSTS = "instanceHosts";
     /** {@code node=host,...}: where each node's SQL runs (its primary's host). */
     public static final String NODE_HOSTS = "nodeHosts";
+    /** Nodes that start as a copy of another node (add-replication-node, one at a time, in this order). */
+    public static final String SYNC_NODES = "syncNodes";
+    /** {@code node=source,...}: the node each of {@link #SYNC_NODES} copies. */
+    public static final String NODE_SOURCES = "nodeSources";
+    /** Nodes that hold their data before the copies: the mesh configure-replication builds. */
+    public static final String REPLICATED_NODES = "replicatedNodes";
     public static final List<String> PLAN = List.of(CREATE_PRIMARIES, CREATE_REPLICAS, UPDATE_INSTANCES,
-            REMOVE_INSTANCES, NODES, REMOVED_NODES, INSTANCE_HOSTS, NODE_HOSTS);
+            REMOVE_INSTANCES, NODES, REMOVED_NODES, INSTANCE_HOSTS, NODE_HOSTS, SYNC_NODES, NODE_SOURCES,
+            REPLICATED_NODES);
 
     // ---- multi-instance element variables and the instance processes' inputs
     public static final String INSTANCE_ID = "instanceId";
     public static final String NODE_NAME = "nodeName";
     /** The host of the instance a called instance process works on (mapped in by the call activity). */
     public static final String INSTANCE_HOST = "instanceHost";
+    /** The node remove-replication-node takes out of the mesh (its steps run on the other nodes). */
+    public static final String REMOVED_NODE = "removedNode";
 
     // ---- remove-host
     /** The host being removed. */

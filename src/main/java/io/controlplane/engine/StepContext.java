@@ -75,6 +75,25 @@ public interface StepContext {
         return stringList(ProcessVariables.REMOVED_NODES);
     }
 
+    /** The nodes of the mesh configure-replication builds (set by "Plan instances"). */
+    default List<String> replicatedNodes() {
+        return stringList(ProcessVariables.REPLICATED_NODES);
+    }
+
+    /** The source node of {@code node} when it starts as a copy (set by "Plan instances"). */
+    default String nodeSource(String node) {
+        String source = stringPairs(ProcessVariables.NODE_SOURCES).get(node);
+        if (source == null) {
+            throw new IllegalStateException("the plan names no source node for node " + node);
+        }
+        return source;
+    }
+
+    /** The node remove-replication-node takes out of the mesh. */
+    default String removedNode() {
+        return requireString(ProcessVariables.REMOVED_NODE);
+    }
+
     /** The host that remove-host removes (not the host this step runs on, see {@link #hostId()}). */
     default String hostBeingRemoved() {
         return requireString(ProcessVariables.HOST_ID);

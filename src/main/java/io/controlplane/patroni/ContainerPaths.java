@@ -14,6 +14,11 @@ public final class ContainerPaths {
     public static final String DATA = "/opt/controlplane/data";
     public static final String PGDATA = DATA + "/pgdata";
     public static final String PATRONI_CONFIG = CONFIGS + "/patroni.yaml";
+    /**
+     * The superuser's password for replication connections to the other nodes (libpq {@code passfile}),
+     * so that connection strings in the replication catalogs hold no password.
+     */
+    public static final String REPLICATION_PASSFILE = CONFIGS + "/replication.pgpass";
 
     private ContainerPaths() {
     }

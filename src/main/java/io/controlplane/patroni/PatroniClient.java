@@ -105,6 +105,34 @@ public final class PatroniClient {
         check(response, "PATCH /config");
     }
 
+    /** Names of the permanent replication slots in the cluster's dynamic configuration. */
+    public java.util.Set<String> permanentSlots() {
+        HttpResponse<String> response = send(request("/config", REQUEST_TIMEOUT).GET());
+        check(response, "GET /config");
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        json(response, "GET /config").path("slots").fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /**
+     * Declares a permanent logical slot: Patroni keeps it on the primary, copies it to the replicas and
+     * advances it there, so it survives a switchover or failover (a slot it does not know it drops).
+     */
+    public void addPermanentLogicalSlot(String name, String database, String plugin) {
+        Map<String, Object> slot = new LinkedHashMap<>();
+        slot.put("type", "logical");
+        slot.put("database", database);
+        slot.put("plugin", plugin);
+        patchConfig(Map.of("slots", Map.of(name, slot)));
+    }
+
+    /** Removes a permanent slot from the dynamic configuration (Patroni then drops it on the replicas). */
+    public void removePermanentSlot(String name) {
+        Map<String, Object> slots = new LinkedHashMap<>();
+        slots.put(name, null);
+        patchConfig(Map.of("slots", slots));
+    }
+
     /** Switches the leader over to {@code candidate}; call it on any member. */
     public void switchover(String leader, String candidate) {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -69,6 +69,16 @@ public final class PatroniConfigGenerator {
         return yaml().dump(root);
     }
 
+    /**
+     * The content of {@link ContainerPaths#REPLICATION_PASSFILE}: the superuser's password for any host,
+     * port and database, which the replication connections of this instance (it may become its node's
+     * primary) use to reach the other nodes.
+     */
+    public static String replicationPassfile(PatroniInstanceConfig cfg) {
+        return "*:*:*:" + PatroniInstanceConfig.SUPERUSER + ":" + cfg.superuserPassword().replace("\\", "\\\\")
+                .replace(":", "\\:") + "\n";
+    }
+
     private static Map<String, Object> restapi(PatroniInstanceConfig cfg) {
         String listenHost = cfg.advertiseAddress() == null || cfg.advertiseAddress().isBlank()
                 ? "0.0.0.0" : cfg.advertiseAddress();
@@ -202,6 +212,9 @@ public final class PatroniConfigGenerator {
         p.put("wal_level", "logical");
         p.put("wal_log_hints", "on");
         p.put("wal_keep_size", "128MB");
+        // Multi-active replication: of two changes to one row, the later commit wins on every node
+        // (needs track_commit_timestamp).
+        p.put("pglogical.conflict_resolution", "last_update_wins");
         return Map.copyOf(p);
     }
 

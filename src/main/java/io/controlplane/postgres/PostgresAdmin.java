@@ -143,6 +143,21 @@ public final class PostgresAdmin {
         }
     }
 
+    /** Drops the database, ending every session in it (a node's copy that has to start over). */
+    public void dropDatabase(String name) {
+        String database;
+        try {
+            database = SqlIdentifiers.quote(name);
+        } catch (IllegalArgumentException e) {
+            throw new OperationFailedException("database '" + name + "': " + e.getMessage());
+        }
+        try (Connection c = connect(ADMIN_DATABASE, ADMIN_SOCKET_TIMEOUT_SECONDS)) {
+            execute(c, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw translate(e, "dropping database '" + name + "'", SqlStates.Author.CONTROL_PLANE);
+        }
+    }
+
     /**
      * Runs the statements in one transaction in {@code database}; if one fails, none has any effect.
      *
@@ -227,6 +242,25 @@ public final class PostgresAdmin {
             throw translate(e, "reading pg_stat_replication", SqlStates.Author.CONTROL_PLANE);
         }
         return peers;
+    }
+
+    /** Work on one open connection; {@link SQLException}s are mapped by {@link #inDatabase}. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a fresh connection to {@code database} (autocommit on) and closes it. A failure
+     * is one of our own statements failing: transient by its SQLSTATE, else permanent. The message names
+     * {@code what} and Postgres' error, never the statement text.
+     */
+    public <T> T inDatabase(String database, String what, SqlWork<T> work) {
+        try (Connection c = connect(database, SCRIPT_SOCKET_TIMEOUT_SECONDS)) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw translate(e, what, SqlStates.Author.CONTROL_PLANE);
+        }
     }
 
     @Override

@@ -44,6 +44,13 @@ class DatabaseProcessesTest {
     private static final List<String> REMOVE_STEPS = List.of(HandlerNames.REMOVE_SWARM_SERVICE,
             HandlerNames.REMOVE_INSTANCE_DATA);
 
+    /** The steps of configure-replication for one node. */
+    private static final List<String> MESH_STEPS = List.of(HandlerNames.INSTALL_REPLICATION,
+            HandlerNames.CREATE_REPLICATION_SLOTS, HandlerNames.CREATE_SUBSCRIPTIONS);
+    private static final List<String> ADD_NODE_STEPS = List.of(HandlerNames.CREATE_SLOTS_FOR_NEW_NODE,
+            HandlerNames.COPY_NODE_DATA, HandlerNames.FINISH_NODE_COPY, HandlerNames.START_REPLICATION_FROM_PEERS,
+            HandlerNames.SUBSCRIBE_PEERS_TO_NODE);
+
     private final ProcessDriver driver = new ProcessDriver();
 
     @AfterEach
@@ -63,6 +70,7 @@ class DatabaseProcessesTest {
                 ProcessVariables.CREATE_PRIMARIES, "db-n1-a,db-n2-b",
                 ProcessVariables.CREATE_REPLICAS, "db-n1-c",
                 ProcessVariables.NODES, "n1,n2",
+                ProcessVariables.REPLICATED_NODES, "n1,n2",
                 ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA + ",db-n2-b=" + driver.hostB + ",db-n1-c="
                         + driver.hostC,
                 ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA + ",n2=" + driver.hostB)) : DONE);
@@ -80,16 +88,30 @@ class DatabaseProcessesTest {
                 .isLessThan(indexOf(steps, s -> s.handler().equals(HandlerNames.CREATE_DATABASE_OBJECTS), false));
         assertThat(indexOf(steps, s -> s.handler().equals(HandlerNames.CREATE_DATABASE_OBJECTS), true))
                 .isLessThan(indexOf(steps, s -> "db-n1-c".equals(s.target()), false));
+        // the mesh once every instance runs: each step on every node, on the node's primary host, in phases
+        for (String handler : MESH_STEPS) {
+            assertThat(only(steps, s -> s.handler().equals(handler))).extracting(Step::at).containsExactlyInAnyOrder(
+                    handler + "@" + driver.hostA + "(n1)", handler + "@" + driver.hostB + "(n2)");
+        }
+        assertThat(indexOf(steps, s -> "db-n1-c".equals(s.target()), true))
+                .isLessThan(indexOf(steps, s -> s.handler().equals(HandlerNames.INSTALL_REPLICATION), false));
+        assertThat(indexOf(steps, s -> s.handler().equals(HandlerNames.INSTALL_REPLICATION), true))
+                .isLessThan(indexOf(steps, s -> s.handler().equals(HandlerNames.CREATE_REPLICATION_SLOTS), false));
+        assertThat(indexOf(steps, s -> s.handler().equals(HandlerNames.CREATE_REPLICATION_SLOTS), true))
+                .isLessThan(indexOf(steps, s -> s.handler().equals(HandlerNames.CREATE_SUBSCRIPTIONS), false));
         assertThat(steps.get(steps.size() - 1).at()).isEqualTo("markDatabaseAvailable@" + driver.requestHost);
-        assertThat(steps).hasSize(1 + 3 * CREATE_STEPS.size() + 2 + 1);
+        assertThat(steps).hasSize(1 + 3 * CREATE_STEPS.size() + 2 + 2 * MESH_STEPS.size() + 1);
         // every step of every called process belongs to the operation's task
         assertThat(steps).extracting(Step::businessKey).containsOnly(task.getTaskId());
 
         assertThat(instance).isEnded().hasPassedInOrder("planDatabase", "createPrimaries", "createDatabaseObjects",
-                "createReplicas", "markDatabaseAvailable", "end");
-        List<HistoricProcessInstance> called = driver.calledBy(task.getProcessInstanceId());
-        assertThat(called).extracting(HistoricProcessInstance::getProcessDefinitionKey)
-                .containsOnly(ProcessKeys.CREATE_INSTANCE).hasSize(3);
+                "createReplicas", "configureReplication", "markDatabaseAvailable", "end")
+                .hasNotPassed("copyNodeRoles", "addReplicationNodes");
+        List<HistoricProcessInstance> all = driver.calledBy(task.getProcessInstanceId());
+        assertThat(all).extracting(HistoricProcessInstance::getProcessDefinitionKey)
+                .containsOnly(ProcessKeys.CREATE_INSTANCE, ProcessKeys.CONFIGURE_REPLICATION).hasSize(4);
+        List<HistoricProcessInstance> called = all.stream()
+                .filter(p -> p.getProcessDefinitionKey().equals(ProcessKeys.CREATE_INSTANCE)).toList();
         assertThat(called).extracting(HistoricProcessInstance::getBusinessKey).containsOnly(task.getTaskId());
         for (HistoricProcessInstance createInstance : called) {
             assertThat(driver.calledBy(createInstance.getId())).extracting(HistoricProcessInstance::getProcessDefinitionKey)
@@ -274,9 +296,58 @@ class DatabaseProcessesTest {
 
         assertThat(steps).extracting(Step::handler).containsExactly(HandlerNames.PLAN_DATABASE,
                 HandlerNames.CREATE_DATABASE_OBJECTS, HandlerNames.MARK_DATABASE_AVAILABLE);
-        assertThat(instance).isEnded().hasNotPassed("removeInstances", "updateInstances", "createPrimaries",
-                "createReplicas");
-        assertThat(driver.calledBy(task.getProcessInstanceId())).isEmpty();
+        assertThat(instance).isEnded().hasNotPassed("removeReplicationNodes", "removeInstances", "updateInstances",
+                "createPrimaries", "copyNodeRoles", "createReplicas", "addReplicationNodes");
+        // configure-replication is always called; with no node in the mesh it has nothing to do
+        assertThat(driver.calledBy(task.getProcessInstanceId())).extracting(HistoricProcessInstance::getProcessDefinitionKey)
+                .containsExactly(ProcessKeys.CONFIGURE_REPLICATION);
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+    }
+
+    @Test
+    void updateTakesARemovedNodeOutOfTheMeshFirstAndAddsACopiedNodeLastOneStepAtATime() {
+        Task task = driver.startDatabaseOperation(ProcessKeys.UPDATE_DATABASE, ProcessVariables.UPDATE,
+                driver.newDatabaseId());
+        ProcessInstance instance = driver.processInstance(task);
+
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
+                ProcessVariables.REMOVE_INSTANCES, "db-n2-b",
+                ProcessVariables.REMOVED_NODES, "n2",
+                ProcessVariables.CREATE_PRIMARIES, "db-n3-c",
+                ProcessVariables.NODES, "n1,n3",
+                ProcessVariables.SYNC_NODES, "n3",
+                ProcessVariables.NODE_SOURCES, "n3=n1",
+                ProcessVariables.REPLICATED_NODES, "n1",
+                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA + ",db-n2-b=" + driver.hostB + ",db-n3-c="
+                        + driver.hostC,
+                ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA + ",n2=" + driver.hostB + ",n3=" + driver.hostC))
+                : DONE);
+
+        List<String> replication = steps.stream().filter(s -> s.processKey().equals(ProcessKeys.REMOVE_REPLICATION_NODE)
+                || s.processKey().equals(ProcessKeys.ADD_REPLICATION_NODE)
+                || s.processKey().equals(ProcessKeys.CONFIGURE_REPLICATION)
+                || s.handler().equals(HandlerNames.COPY_NODE_ROLES)).map(Step::at).toList();
+        List<String> expected = new ArrayList<>(List.of(
+                // the removed node's subscriptions stop (from the request host), every other node forgets it
+                HandlerNames.DROP_NODE_SUBSCRIPTIONS + "@" + driver.requestHost,
+                HandlerNames.REMOVE_NODE_FROM_PEER + "@" + driver.hostA + "(n1)",
+                HandlerNames.COPY_NODE_ROLES + "@" + driver.hostC + "(n3)"));
+        MESH_STEPS.forEach(h -> expected.add(h + "@" + driver.hostA + "(n1)"));
+        ADD_NODE_STEPS.forEach(h -> expected.add(h + "@" + driver.hostC + "(n3)"));
+        assertThat(replication).containsExactlyElementsOf(expected);
+        assertThat(only(steps, s -> s.handler().equals(HandlerNames.DROP_NODE_SUBSCRIPTIONS)).get(0).variables())
+                .containsEntry(ProcessVariables.REMOVED_NODE, "n2");
+        assertThat(only(steps, s -> s.handler().equals(HandlerNames.COPY_NODE_DATA)).get(0).variables())
+                .containsEntry(ProcessVariables.NODE_NAME, "n3");
+        assertThat(indexOf(steps, s -> s.handler().equals(HandlerNames.REMOVE_NODE_FROM_PEER), true))
+                .isLessThan(indexOf(steps, s -> "db-n2-b".equals(s.target()), false));
+        assertThat(indexOf(steps, s -> s.handler().equals(HandlerNames.COPY_NODE_ROLES), true))
+                .isLessThan(indexOf(steps, s -> s.handler().equals(HandlerNames.CREATE_DATABASE_OBJECTS), false));
+        assertThat(steps.get(steps.size() - 1).handler()).isEqualTo(HandlerNames.MARK_DATABASE_AVAILABLE);
+        assertThat(instance).isEnded().hasPassedInOrder("planDatabase", "removeReplicationNodes", "removeInstances",
+                "createPrimaries", "copyNodeRoles", "createDatabaseObjects", "configureReplication",
+                "addReplicationNodes", "markDatabaseAvailable");
+        assertThat(steps).extracting(Step::businessKey).containsOnly(task.getTaskId());
         assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
     }
 

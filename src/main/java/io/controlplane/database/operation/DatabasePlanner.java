@@ -9,6 +9,7 @@ import io.controlplane.database.InstanceState;
 import io.controlplane.database.InstanceStatus;
 import io.controlplane.database.spec.DatabaseSpec;
 import io.controlplane.orchestrator.ImageManifest;
+import io.controlplane.replication.NodeCopyPlan;
 import io.controlplane.resource.DatabasePlan;
 import io.controlplane.resource.DesiredState;
 import io.controlplane.resource.InstanceSpec;
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * "Plan instances": diffs the desired instances of the stored spec against the stored ones, saves
- * each planned instance spec for the steps that follow, and marks instance states. Running it again
+ * each planned instance spec for the steps that follow, and marks instance states. It also says which
+ * nodes start as a copy of another node ({@link NodeCopyPlan}) and which form the replication mesh. Running it again
  * gives the same plan as long as nothing was applied; after a partial apply it plans what is left.
  */
 @Service
@@ -47,10 +49,13 @@ public class DatabasePlanner {
         DatabaseRecord record = store.record(databaseId)
                 .orElseThrow(() -> new PermanentException("database " + databaseId + " does not exist any more"));
         List<InstanceSpec> desired = List.of();
+        Map<String, String> requestedSources = new HashMap<>();
         if (!delete) {
             DatabaseSpec spec = store.spec(databaseId)
                     .orElseThrow(() -> new PermanentException("database " + databaseId + " has no stored spec"));
             desired = DesiredState.instances(databaseId, record.tenantId(), spec, manifest::image);
+            spec.nodes().forEach(n -> n.sourceNode().filter(s -> !s.isBlank())
+                    .ifPresent(s -> requestedSources.put(n.name(), s)));
         }
         Map<String, InstanceRecord> records = store.instances(databaseId);
         Map<String, InstanceSpec> finishedSpecs = store.instanceSpecs(databaseId);
@@ -96,9 +101,12 @@ public class DatabasePlanner {
         removed.values().forEach(s -> instanceHosts.put(s.instanceId(),
                 removeHosts.contains(s.hostId()) ? requestHost : s.hostId()));
         Map<String, String> nodeHosts = nodeHosts(plan, primaries);
+        List<String> nodes = delete ? List.of() : plan.nodes();
+        NodeCopyPlan copies = NodeCopyPlan.of(nodes, plan.createPrimaries().stream().map(InstanceSpec::nodeName)
+                .collect(Collectors.toSet()), store.nodeCopies(databaseId), requestedSources);
         return new OperationPlan(ids(plan.createPrimaries()), ids(plan.createReplicas()), ids(plan.update()),
-                List.copyOf(removed.keySet()), delete ? List.of() : plan.nodes(), removedNodes(plan, removed, delete),
-                instanceHosts, nodeHosts);
+                List.copyOf(removed.keySet()), nodes, removedNodes(plan, removed, delete),
+                instanceHosts, nodeHosts, List.copyOf(copies.copies().keySet()), copies.copies(), copies.replicated());
     }
 
     private void markPlanned(InstanceSpec spec, Map<String, InstanceRecord> records, InstanceState state, Instant now) {

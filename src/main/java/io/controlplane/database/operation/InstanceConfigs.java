@@ -143,6 +143,25 @@ public class InstanceConfigs {
         return Optional.empty();
     }
 
+    /**
+     * The node's instances that run or are being brought up with their ports: the applied ones and those
+     * the current operation planned, the bootstrap primary first.
+     */
+    List<InstanceSpec> nodeInstances(String databaseId, String nodeName) {
+        Map<String, InstanceSpec> all = new LinkedHashMap<>(store.instanceSpecs(databaseId));
+        store.plannedSpecs(databaseId).values().stream().filter(InstanceSpec::portsAllocated)
+                .forEach(p -> all.put(p.instanceId(), p));
+        return all.values().stream().filter(s -> s.nodeName().equals(nodeName))
+                .sorted(java.util.Comparator.comparing((InstanceSpec s) -> !s.intendedPrimary())
+                        .thenComparing(InstanceSpec::instanceId))
+                .toList();
+    }
+
+    /** Where other hosts reach the instance's Postgres. */
+    String address(InstanceSpec spec) {
+        return address(host(spec.hostId()));
+    }
+
     private HostRecord host(String hostId) {
         return hosts.find(hostId).map(HostService.HostView::record)
                 .orElseThrow(() -> new PermanentException("host " + hostId + " is not part of the cluster"));

@@ -36,6 +36,7 @@ final class InstanceFiles {
     Path certificates() { return root.resolve("certificates"); }
     Path data() { return root.resolve("data"); }
     Path patroniConfig() { return configs().resolve("patroni.yaml"); }
+    Path replicationPassfile() { return configs().resolve("replication.pgpass"); }
 
     void createDirectories() {
         try {
@@ -82,6 +83,22 @@ final class InstanceFiles {
             return false;
         }
         writeAtomically(patroniConfig(), yaml, true);
+        return true;
+    }
+
+    /**
+     * The libpq password file replication connections use ({@code ContainerPaths.REPLICATION_PASSFILE}):
+     * mode 0600, as libpq ignores a file others can read. @return whether it changed
+     */
+    boolean writeReplicationPassfile(String content) {
+        try {
+            if (Files.exists(replicationPassfile()) && Files.readString(replicationPassfile()).equals(content)) {
+                return false;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + replicationPassfile(), e);
+        }
+        writeAtomically(replicationPassfile(), content, true);
         return true;
     }
 

@@ -94,6 +94,7 @@ public class InstanceLifecycle {
         }
         PatroniInstanceConfig patroni = configs.patroniConfig(planned);
         boolean changed = files.writePatroniConfig(generator.render(patroni));
+        files.writeReplicationPassfile(PatroniConfigGenerator.replicationPassfile(patroni));
         files.chownToPostgres();
         return changed;
     }

@@ -17,23 +17,31 @@ public record OperationPlan(
         List<String> nodes,
         List<String> removedNodes,
         Map<String, String> instanceHosts,
-        Map<String, String> nodeHosts) {
+        Map<String, String> nodeHosts,
+        List<String> syncNodes,
+        Map<String, String> nodeSources,
+        List<String> replicatedNodes) {
 
     /** The variables "Plan instances" sets: every name of {@link ProcessVariables#PLAN}. */
     public Map<String, Object> variables() {
-        return Map.of(
-                ProcessVariables.CREATE_PRIMARIES, ProcessVariables.list(createPrimaries),
-                ProcessVariables.CREATE_REPLICAS, ProcessVariables.list(createReplicas),
-                ProcessVariables.UPDATE_INSTANCES, ProcessVariables.list(updateInstances),
-                ProcessVariables.REMOVE_INSTANCES, ProcessVariables.list(removeInstances),
-                ProcessVariables.NODES, ProcessVariables.list(nodes),
-                ProcessVariables.REMOVED_NODES, ProcessVariables.list(removedNodes),
-                ProcessVariables.INSTANCE_HOSTS, ProcessVariables.pairs(instanceHosts),
-                ProcessVariables.NODE_HOSTS, ProcessVariables.pairs(nodeHosts));
+        Map<String, Object> vars = new java.util.LinkedHashMap<>();
+        vars.put(ProcessVariables.CREATE_PRIMARIES, ProcessVariables.list(createPrimaries));
+        vars.put(ProcessVariables.CREATE_REPLICAS, ProcessVariables.list(createReplicas));
+        vars.put(ProcessVariables.UPDATE_INSTANCES, ProcessVariables.list(updateInstances));
+        vars.put(ProcessVariables.REMOVE_INSTANCES, ProcessVariables.list(removeInstances));
+        vars.put(ProcessVariables.NODES, ProcessVariables.list(nodes));
+        vars.put(ProcessVariables.REMOVED_NODES, ProcessVariables.list(removedNodes));
+        vars.put(ProcessVariables.INSTANCE_HOSTS, ProcessVariables.pairs(instanceHosts));
+        vars.put(ProcessVariables.NODE_HOSTS, ProcessVariables.pairs(nodeHosts));
+        vars.put(ProcessVariables.SYNC_NODES, ProcessVariables.list(syncNodes));
+        vars.put(ProcessVariables.NODE_SOURCES, ProcessVariables.pairs(nodeSources));
+        vars.put(ProcessVariables.REPLICATED_NODES, ProcessVariables.list(replicatedNodes));
+        return vars;
     }
 
     public String summary() {
         return "create " + createPrimaries.size() + " primary and " + createReplicas.size() + " replica instance(s), update "
-                + updateInstances.size() + ", remove " + removeInstances.size();
+                + updateInstances.size() + ", remove " + removeInstances.size()
+                + (nodeSources.isEmpty() ? "" : "; copy " + ProcessVariables.pairs(nodeSources).replace("=", " from "));
     }
 }

@@ -18,8 +18,6 @@ final class NotYetSupportedFields {
     static final String BACKUP = "backups are not supported yet: nothing would take or schedule them; remove"
             + " backup_config";
     static final String RESTORE = "restoring from a backup is not supported yet; remove restore_config";
-    static final String SOURCE_NODE = "copying a new node's data from another node is not supported yet; remove"
-            + " source_node";
 
     private NotYetSupportedFields() {
     }
@@ -35,9 +33,6 @@ final class NotYetSupportedFields {
             node.backupConfig().ifPresent(b -> errors.add(FieldError.notSupported(path.field("backup_config"), BACKUP)));
             node.restoreConfig().ifPresent(r ->
                     errors.add(FieldError.notSupported(path.field("restore_config"), RESTORE)));
-            // pgEdge treats an empty source_node as none
-            node.sourceNode().filter(s -> !s.isEmpty()).ifPresent(s ->
-                    errors.add(FieldError.notSupported(path.field("source_node"), SOURCE_NODE)));
         }
         return errors;
     }
