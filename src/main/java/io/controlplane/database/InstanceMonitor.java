@@ -62,13 +62,25 @@ public class InstanceMonitor {
         try {
             Optional<MemberStatus> member = configs.patroniClient(spec.get()).status();
             status = member.map(m -> new InstanceStatus(m.state(), role(m.role()), m.pendingRestart(),
-                            version(m.serverVersion()), null, null, Instant.now()))
-                    .orElseGet(() -> new InstanceStatus(null, null, false, null, null,
-                            "Patroni does not answer on port " + spec.get().patroniPort(), Instant.now()));
+                            version(m.serverVersion()), null, null, Instant.now(), m.paused()))
+                    .orElseGet(() -> silent(instance, spec.get()));
         } catch (RuntimeException e) {
             status = new InstanceStatus(null, null, false, null, null, e.getMessage(), Instant.now());
         }
         store.putStatus(instance.databaseId(), instance.id(), status);
+    }
+
+    /**
+     * No answer from Patroni: an error, unless stop-instance stopped the instance; then silence is what
+     * stopped looks like, and the status says so without an error (the instance stays {@code stopped}
+     * until start-instance, whatever the monitor sees).
+     */
+    static InstanceStatus silent(InstanceRecord instance, InstanceSpec spec) {
+        if (instance.state() == InstanceState.STOPPED) {
+            return new InstanceStatus("stopped", null, false, null, "stopped", null, Instant.now());
+        }
+        return new InstanceStatus(null, null, false, null, null,
+                "Patroni does not answer on port " + spec.patroniPort(), Instant.now());
     }
 
     private static String role(MemberRole role) {

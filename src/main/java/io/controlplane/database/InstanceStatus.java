@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param patroniState e.g. {@code running}, {@code starting}, {@code stopped}; null when Patroni did not answer
  * @param role         {@code primary} or {@code replica}
+ * @param patroniPaused Patroni is paused (maintenance mode): it does not fail over or restart Postgres
  */
 public record InstanceStatus(
         @JsonProperty("patroni_state") String patroniStateOrNull,
@@ -18,7 +19,15 @@ public record InstanceStatus(
         @JsonProperty("version") String versionOrNull,
         @JsonProperty("service_state") String serviceStateOrNull,
         @JsonProperty("error") String errorOrNull,
-        Instant updatedAt) {
+        Instant updatedAt,
+        boolean patroniPaused) {
+
+    /** A status of an instance whose Patroni is not paused (or did not say). */
+    public InstanceStatus(String patroniStateOrNull, String roleOrNull, boolean pendingRestart, String versionOrNull,
+                          String serviceStateOrNull, String errorOrNull, Instant updatedAt) {
+        this(patroniStateOrNull, roleOrNull, pendingRestart, versionOrNull, serviceStateOrNull, errorOrNull, updatedAt,
+                false);
+    }
 
     public Optional<String> patroniState() { return Optional.ofNullable(patroniStateOrNull); }
     public Optional<String> role() { return Optional.ofNullable(roleOrNull); }
