@@ -150,7 +150,7 @@ public class DatabaseService {
 
     // ---- helpers
 
-    private DatabaseRecord transition(String id, DatabaseState next, DatabaseSpec spec, boolean force) {
+    DatabaseRecord transition(String id, DatabaseState next, DatabaseSpec spec, boolean force) {
         try {
             return store.transition(id, s -> force || s.modifiable(), next, spec)
                     .orElseThrow(DatabaseException::notFound);
