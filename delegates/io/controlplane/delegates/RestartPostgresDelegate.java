@@ -5,7 +5,10 @@ import io.controlplane.engine.HandlerNames;
 import io.controlplane.engine.StepContext;
 import org.springframework.stereotype.Component;
 
-/** "Restart Postgres with Patroni" inside the running container; a rerun after the restart does not restart again. */
+/**
+ * "Restart Postgres with Patroni" inside the running container. With {@code requestedAt} (or {@code scheduledAt})
+ * a rerun after the restart does not restart again; a process without either restarts on every run.
+ */
 @Component
 class RestartPostgresDelegate extends InstanceStep {
 
@@ -22,6 +25,6 @@ class RestartPostgresDelegate extends InstanceStep {
 
     @Override
     String run(StepContext context, String databaseId, String instanceId) {
-        return instances.restart(databaseId, instanceId, context.scheduledAt().orElse(context.requestedAt()));
+        return instances.restart(databaseId, instanceId, context.scheduledAt().or(context::requestedAt));
     }
 }

@@ -94,10 +94,10 @@ public interface StepContext {
         return variable(ProcessVariables.SKIP_VALIDATION).map(v -> Boolean.parseBoolean(v.toString())).orElse(false);
     }
 
-    /** When the operation was asked for; missing: the Unix epoch (every restart counts). */
-    default java.time.Instant requestedAt() {
+    /** When the operation was asked for; empty when the process does not say (an ops engineer's own process). */
+    default Optional<java.time.Instant> requestedAt() {
         return variable(ProcessVariables.REQUESTED_AT).map(Object::toString).filter(s -> !s.isBlank())
-                .map(java.time.Instant::parse).orElse(java.time.Instant.EPOCH);
+                .map(java.time.Instant::parse);
     }
 
     /** When a scheduled operation was due; empty when it ran at once. */

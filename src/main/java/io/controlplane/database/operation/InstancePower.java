@@ -56,17 +56,18 @@ public class InstancePower {
     /**
      * "Restart Postgres with Patroni": Patroni restarts Postgres inside the running container. A Postgres
      * that started after {@code notBefore} (the request, or the scheduled time) has had its restart: a
-     * rerun of the step does not restart it again.
+     * rerun of the step does not restart it again. Without {@code notBefore} it always restarts.
      */
-    public String restart(String databaseId, String instanceId, Instant notBefore) {
+    public String restart(String databaseId, String instanceId, Optional<Instant> notBefore) {
         PatroniClient patroni = configs.patroniClient(applied(databaseId, instanceId));
         Optional<MemberStatus> status = patroni.status();
         if (status.isEmpty()) {
             throw new TransientException("Patroni of " + instanceId + " does not answer");
         }
         Optional<Instant> started = status.get().postmasterStart();
-        if (status.get().isRunning() && started.filter(s -> s.isAfter(notBefore)).isPresent()) {
-            return "Postgres of " + instanceId + " started at " + started.get() + ", after the restart was asked for";
+        if (status.get().isRunning() && notBefore.isPresent()
+                && started.filter(s -> s.isAfter(notBefore.get())).isPresent()) {
+            return "Postgres of " + instanceId + " started at " + started.get() + ", after the restart was due";
         }
         patroni.restart();
         return "restarted Postgres of " + instanceId;
