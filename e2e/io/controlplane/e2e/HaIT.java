@@ -420,6 +420,39 @@ class HaIT {
                 succeeded.size() + failed.size(), failed.size());
     }
 
+    // ---- Patroni's pause
+
+    @Test
+    @Order(9)
+    void patroniPauseShowsAsPatroniPausedOnEveryInstanceOfTheNode() {
+        JsonNode before = waitForSettled();
+        assertThat(before.path("instances").findValues("patroni_paused")).hasSize(3)
+                .allMatch(v -> v.isBoolean() && !v.asBoolean());
+        String container = docker("ps", "-q", "--filter", "label=controlplane.instance.id=" + primaryId()).get(0);
+        docker("exec", container, "patronictl", "pause", "--wait");
+        try {
+            Poll.until(Duration.ofSeconds(30), HaIT::database, d -> n1Paused(d, true), "n1 paused in the API");
+            assertThat(instance(database(), instanceOf("n2")).path("postgres").path("patroni_paused").asBoolean())
+                    .as("another node's Patroni is not paused").isFalse();
+        } finally {
+            docker("exec", container, "patronictl", "resume", "--wait");
+        }
+        Poll.until(Duration.ofSeconds(30), HaIT::database, d -> n1Paused(d, false), "n1 resumed in the API");
+    }
+
+    private static boolean n1Paused(JsonNode db, boolean paused) {
+        int n = 0;
+        for (JsonNode i : db.path("instances")) {
+            if (i.path("node_name").asText().equals("n1")) {
+                if (i.path("postgres").path("patroni_paused").asBoolean(!paused) != paused) {
+                    return false;
+                }
+                n++;
+            }
+        }
+        return n == 2;
+    }
+
     // ---- helpers: the database
 
     private static void assertPrimaryMovedAndWritable(String oldPrimary, String newPrimary) throws Exception {
