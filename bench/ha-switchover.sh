@@ -74,13 +74,15 @@ curl -sf -XPOST "$api" -H 'Content-Type: application/json' -d '{"id":"'$db'","sp
   "memory":"256MiB","nodes":[{"name":"n1","host_ids":["host-1","host-2"]}],
   "database_users":[{"username":"admin","password":"bench","db_owner":true,"attributes":["LOGIN","SUPERUSER"]}]}}' >/dev/null
 
-# waits until both instances are available with roles; prints "primary replica"
+# waits until both instances are available with roles (and $1, when given, is the primary in the
+# API, so that a run never starts from the monitor's view before the last leader change); prints
+# "primary replica"
 settled() {
   local out
   for _ in $(seq 1200); do
     out=$(curl -sf "$api/$db" | json '" ".join([i["id"] for r in ("primary","replica") for i in d.get("instances",[])
       if i.get("state")=="available" and i.get("postgres",{}).get("role")==r]) if d["state"]=="available" else ""' || true)
-    [[ $(wc -w <<<"$out") == 2 ]] && { echo "$out"; return; }
+    [[ $(wc -w <<<"$out") == 2 && ( -z ${1:-} || $out == "$1 "* ) ]] && { echo "$out"; return; }
     sleep 0.2
   done
   echo "database did not settle: $(curl -s "$api/$db")" >&2; exit 1
@@ -97,14 +99,15 @@ write_ok() {
 }
 until_writable() { until write_ok "$1"; do sleep 0.05; done; }
 
-read -r primary replica < <(settled)
+pair=$(settled); read -r primary replica <<<"$pair"
 PGPASSWORD=bench psql -h 127.0.0.1 -p "$(pg_port "$primary")" -U admin -d app -qc \
   "create table bench_writes (id serial primary key, at timestamptz default now())"
 
+expect=$primary
 declare -A total=([api_sw]=0 [pat_sw]=0 [api_fo]=0 [pat_fo]=0)
 for i in $(seq "$runs"); do
   for how in api patroni; do
-    read -r primary replica < <(settled)
+    pair=$(settled "$expect"); read -r primary replica <<<"$pair"
     port=$(pg_port "$replica")
     t0=$(now)
     if [[ $how == api ]]; then
@@ -117,9 +120,10 @@ for i in $(seq "$runs"); do
     t=$(span "$t0" "$(now)")
     key=${how:0:3}_sw; total[$key]=$(echo "${total[$key]} + $t" | bc -l)
     printf 'run %d switchover via %-7s: request -> %s writable %.2f s\n' "$i" "$how" "$replica" "$t"
+    expect=$replica
   done
   for how in api patroni; do
-    read -r primary replica < <(settled)
+    pair=$(settled "$expect"); read -r primary replica <<<"$pair"
     port=$(pg_port "$replica")
     ppatroni=$(patroni_port "$replica" "$(host_of "$replica")")
     container=$(docker ps -q --filter "label=controlplane.instance.id=$primary")
@@ -136,6 +140,7 @@ for i in $(seq "$runs"); do
     t=$(span "$t0" "$(now)")
     key=${how:0:3}_fo; total[$key]=$(echo "${total[$key]} + $t" | bc -l)
     printf 'run %d failover   via %-7s: kill -9 -> %s writable %.2f s\n' "$i" "$how" "$replica" "$t"
+    expect=$replica
   done
 done
 mean() { echo "${total[$1]} / $runs" | bc -l; }
