@@ -8,6 +8,7 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
 import com.github.dockerjava.api.model.SwarmInfo;
 import com.github.dockerjava.api.model.Task;
 import com.github.dockerjava.api.model.TaskSpec;
@@ -174,6 +175,37 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
             }
         }
         return Optional.of(new ServiceStatus(name, state, message, containerId, containerHealth(containerId), running));
+    }
+
+    @Override
+    public boolean scaleService(String name, int replicas, Duration timeout) {
+        Service service = findService(name)
+                .orElseThrow(() -> new PermanentException("swarm service " + name + " does not exist"));
+        com.github.dockerjava.api.model.ServiceSpec spec = service.getSpec();
+        ServiceReplicatedModeOptions replicated = spec.getMode() == null ? null : spec.getMode().getReplicated();
+        if (replicated == null) {
+            throw new PermanentException("swarm service " + name + " is not a replicated service");
+        }
+        boolean changed = replicated.getReplicas() != replicas;
+        if (changed) {
+            replicated.withReplicas(replicas);
+            refusable(name, () -> docker.updateServiceCmd(service.getId(), spec)
+                    .withVersion(service.getVersion().getIndex()).exec());
+            log.info("scaled swarm service {} to {} replica(s)", name, replicas);
+        }
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            int running = call("list running containers of " + name, () -> docker.listContainersCmd()
+                    .withLabelFilter(Map.of(DesiredService.SERVICE_NAME_LABEL, name)).exec()).size();
+            if (running == replicas) {
+                return changed;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new TransientException("swarm service " + name + " has " + running + " running container(s) "
+                        + timeout.toSeconds() + " s after scaling it to " + replicas);
+            }
+            pause();
+        }
     }
 
     @Override

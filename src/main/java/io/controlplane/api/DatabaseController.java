@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.controlplane.common.Identifiers;
 import io.controlplane.database.DatabaseDetails;
 import io.controlplane.database.DatabaseService;
+import io.controlplane.database.HaOperationService;
 import io.controlplane.database.InstanceStatus;
 import io.controlplane.database.spec.SpecJsonWriter;
 import io.controlplane.database.spec.SpecRedactor;
@@ -27,18 +28,27 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class DatabaseController {
 
+    /** The one value pgEdge defines for {@code ?include=}. */
+    static final String AVAILABLE_UPGRADES = "available_upgrades";
+
     private final DatabaseService databases;
+    private final HaOperationService haOperations;
     private final SpecJsonWriter specWriter = new SpecJsonWriter();
     private final SpecRedactor redactor = new SpecRedactor();
 
-    DatabaseController(DatabaseService databases) {
+    DatabaseController(DatabaseService databases, HaOperationService haOperations) {
         this.databases = databases;
+        this.haOperations = haOperations;
     }
 
     record ConnectionInfoJson(List<String> addresses, int port) {
     }
 
-    record PostgresJson(String version, String patroniState, String role, Boolean pendingRestart) {
+    record PostgresJson(String version, String patroniState, String role, Boolean pendingRestart,
+                        Boolean patroniPaused) {
+    }
+
+    record AvailableUpgradeJson(String postgresVersion, String spockVersion, String image) {
     }
 
     record SubscriptionJson(String name, String providerNode, String status) {
@@ -54,7 +64,7 @@ class DatabaseController {
     }
 
     record DatabaseJson(String id, String tenantId, String createdAt, String updatedAt, String state,
-                        List<InstanceJson> instances, ObjectNode spec) {
+                        List<InstanceJson> instances, ObjectNode spec, List<AvailableUpgradeJson> availableUpgrades) {
     }
 
     record DatabaseListJson(List<DatabaseJson> databases) {
@@ -69,8 +79,9 @@ class DatabaseController {
     @GetMapping("/v1/databases")
     @Tag(name = "Database")
     @Operation(operationId = "list-databases", summary = "List databases (summaries, no spec)")
-    DatabaseListJson list() {
-        return new DatabaseListJson(databases.list().stream().map(this::json).toList());
+    DatabaseListJson list(@RequestParam(name = "include", required = false) List<String> include) {
+        boolean upgrades = includes(include);
+        return new DatabaseListJson(databases.list().stream().map(d -> json(d, upgrades)).toList());
     }
 
     @PostMapping("/v1/databases")
@@ -84,9 +95,11 @@ class DatabaseController {
     @GetMapping("/v1/databases/{database_id}")
     @Tag(name = "Database")
     @Operation(operationId = "get-database", summary = "Get a database with its spec and instances")
-    DatabaseJson get(@PathVariable("database_id") String id) {
+    DatabaseJson get(@PathVariable("database_id") String id,
+                     @RequestParam(name = "include", required = false) List<String> include) {
         identifier(id);
-        return json(databases.get(id));
+        boolean upgrades = includes(include);
+        return json(databases.get(id), upgrades);
     }
 
     @PostMapping("/v1/databases/{database_id}")
@@ -117,11 +130,40 @@ class DatabaseController {
         return new DeleteJson(TaskView.of(databases.delete(id, force)));
     }
 
+    @PostMapping("/v1/databases/{database_id}/upgrade")
+    @Tag(name = "Database")
+    @Operation(operationId = "apply-upgrade", summary = "Change the image, replica first, with a switchover per node "
+            + "(process upgrade-database)")
+    StartedJson upgrade(@PathVariable("database_id") String id, @RequestBody(required = false) JsonNode body) {
+        identifier(id);
+        DatabaseService.Started started = haOperations.upgrade(id, body == null ? NullNode.getInstance() : body);
+        return new StartedJson(TaskView.of(started.task()), json(started.database()));
+    }
+
+    private static boolean includes(List<String> include) {
+        if (include == null) {
+            return false;
+        }
+        List<String> values = include.stream().flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip)
+                .filter(v -> !v.isEmpty()).toList();
+        values.stream().filter(v -> !v.equals(AVAILABLE_UPGRADES)).findFirst().ifPresent(v -> {
+            throw ApiException.invalidInput("include: unsupported value \"" + v + "\" (supported: "
+                    + AVAILABLE_UPGRADES + ")");
+        });
+        return values.contains(AVAILABLE_UPGRADES);
+    }
+
     private DatabaseJson json(DatabaseDetails d) {
+        return json(d, false);
+    }
+
+    private DatabaseJson json(DatabaseDetails d, boolean withUpgrades) {
         ObjectNode spec = d.spec().map(s -> specWriter.write(redactor.redact(s))).orElse(null);
+        List<AvailableUpgradeJson> upgrades = !withUpgrades ? null : haOperations.availableUpgrades(d).stream()
+                .map(u -> new AvailableUpgradeJson(u.postgresVersion(), u.spockVersion(), u.image())).toList();
         return new DatabaseJson(d.record().id(), d.record().tenantIdOrNull(), seconds(d.record().createdAt()),
-                seconds(d.record().updatedAt()), d.record().state().wireName(),
-                d.instances().stream().map(DatabaseController::instance).toList(), spec);
+                seconds(d.record().updatedAt()), d.state().wireName(),
+                d.instances().stream().map(DatabaseController::instance).toList(), spec, upgrades);
     }
 
     private static InstanceJson instance(DatabaseDetails.InstanceDetails i) {
@@ -129,7 +171,8 @@ class DatabaseController {
         ConnectionInfoJson connection = r.port() > 0 ? new ConnectionInfoJson(i.addresses(), r.port()) : null;
         InstanceStatus s = i.statusOrNull();
         PostgresJson postgres = s == null ? null
-                : new PostgresJson(s.versionOrNull(), s.patroniStateOrNull(), s.roleOrNull(), s.pendingRestart());
+                : new PostgresJson(s.versionOrNull(), s.patroniStateOrNull(), s.roleOrNull(), s.pendingRestart(),
+                        s.patroniPaused());
         SpockJson spock = s == null || s.spockOrNull() == null ? null : new SpockJson(s.spockOrNull().readOnly(),
                 s.spockOrNull().version(), s.spockOrNull().subscriptions().stream()
                 .map(sub -> new SubscriptionJson(sub.name(), sub.providerNode(), sub.status())).toList());

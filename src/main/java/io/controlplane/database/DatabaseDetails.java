@@ -1,6 +1,7 @@
 package io.controlplane.database;
 
 import io.controlplane.database.spec.DatabaseSpec;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,6 +10,11 @@ public record DatabaseDetails(DatabaseRecord record, DatabaseSpec specOrNull, Li
 
     public Optional<DatabaseSpec> spec() {
         return Optional.ofNullable(specOrNull);
+    }
+
+    /** The state the API shows: the stored one, {@code degraded} while an available database has an unhealthy instance. */
+    public DatabaseState state() {
+        return DatabaseService.derivedDatabaseState(record, instances, Instant.now());
     }
 
     /**

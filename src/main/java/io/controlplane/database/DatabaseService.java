@@ -150,7 +150,7 @@ public class DatabaseService {
 
     // ---- helpers
 
-    private DatabaseRecord transition(String id, DatabaseState next, DatabaseSpec spec, boolean force) {
+    DatabaseRecord transition(String id, DatabaseState next, DatabaseSpec spec, boolean force) {
         try {
             return store.transition(id, s -> force || s.modifiable(), next, spec)
                     .orElseThrow(DatabaseException::notFound);
@@ -250,6 +250,35 @@ public class DatabaseService {
                     return new DatabaseDetails.InstanceDetails(i, derivedState(i, status, now), status, addresses);
                 }).toList();
         return new DatabaseDetails(record, spec, instances);
+    }
+
+    /**
+     * The database as the API shows it (pgEdge PR #461): an {@code available} database is {@code degraded}
+     * while one of its instances is degraded, failed, stopped or unknown, and {@code available} again
+     * once they are back. An instance the monitor has not looked at yet (created less than
+     * {@link #STALE_STATUS} ago, no status) does not count: it was ready a moment ago.
+     */
+    static DatabaseState derivedDatabaseState(DatabaseRecord record, List<DatabaseDetails.InstanceDetails> instances,
+                                              Instant now) {
+        if (record.state() != DatabaseState.AVAILABLE) {
+            return record.state();
+        }
+        for (DatabaseDetails.InstanceDetails i : instances) {
+            boolean unseen = i.statusOrNull() == null && !i.record().updatedAt().isBefore(now.minus(STALE_STATUS));
+            switch (i.state()) {
+                case DEGRADED, FAILED, STOPPED -> {
+                    return DatabaseState.DEGRADED;
+                }
+                case UNKNOWN -> {
+                    if (!unseen) {
+                        return DatabaseState.DEGRADED;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return DatabaseState.AVAILABLE;
     }
 
     /** Reference §5.6: the stored state unless it is available; then the monitor decides. */

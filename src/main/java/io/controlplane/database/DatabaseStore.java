@@ -52,6 +52,7 @@ public class DatabaseStore {
     static String statusKey(String db, String iid) { return "/instance_statuses/" + db + "/" + iid; }
     static String instanceSecretKey(String db, String iid) { return "/instance_secrets/" + db + "/" + iid; }
     static String planKey(String db, String iid) { return "/plans/" + db + "/" + iid; }
+    static String nodeOperationKey(String db, String node) { return "/node_operations/" + db + "/" + node; }
     static String scriptKey(String db, String script, String node) {
         return "/script_results/" + db + "/" + script + "/" + node;
     }
@@ -138,6 +139,7 @@ public class DatabaseStore {
                 .deletePrefix("/instance_statuses/" + db + "/").deletePrefix("/instance_secrets/" + db + "/")
                 .deletePrefix("/plans/" + db + "/").deletePrefix("/script_results/" + db + "/")
                 .deletePrefix("/node_copies/" + db + "/")
+                .deletePrefix("/node_operations/" + db + "/")
                 .commit();
     }
 
@@ -257,6 +259,58 @@ public class DatabaseStore {
 
     public void clearPlans(String db) {
         etcd().deletePrefix("/plans/" + db + "/");
+    }
+
+    // ---- HA operations holding a node
+
+    public Optional<NodeOperation> nodeOperation(String db, String node) {
+        return etcd().get(nodeOperationKey(db, node)).map(v -> read(v.value(), NodeOperation.class));
+    }
+
+    public Map<String, NodeOperation> nodeOperations(String db) {
+        Map<String, NodeOperation> result = new TreeMap<>();
+        String prefix = "/node_operations/" + db + "/";
+        etcd().getPrefix(prefix).forEach((k, v) -> result.put(k.substring(prefix.length()),
+                read(v.value(), NodeOperation.class)));
+        return result;
+    }
+
+    /**
+     * Claims the node for {@code operation}; atomic against a concurrent claim.
+     *
+     * @param stale whether an existing claim may be taken over (its operation has ended)
+     * @return false when another operation holds the node
+     */
+    public boolean claimNode(String db, String node, NodeOperation operation,
+                             java.util.function.Predicate<NodeOperation> stale) {
+        String key = nodeOperationKey(db, node);
+        Optional<VersionedValue> current = etcd().get(key);
+        try {
+            if (current.isEmpty()) {
+                etcd().transaction().requireAbsent(key).put(key, write(operation)).commit();
+                return true;
+            }
+            if (!stale.test(read(current.get().value(), NodeOperation.class))) {
+                return false;
+            }
+            etcd().compareAndPut(key, write(operation), current.get().modRevision());
+            return true;
+        } catch (EtcdConflictException e) {
+            return false;
+        }
+    }
+
+    /** Releases the node if {@code taskId} holds it. */
+    public void releaseNode(String db, String node, String taskId) {
+        String key = nodeOperationKey(db, node);
+        etcd().get(key).filter(v -> read(v.value(), NodeOperation.class).taskId().equals(taskId))
+                .ifPresent(v -> {
+                    try {
+                        etcd().compareAndDelete(key, v.modRevision());
+                    } catch (EtcdConflictException e) {
+                        // another operation took the node over meanwhile: it is not ours to release
+                    }
+                });
     }
 
     // ---- scripts

@@ -71,9 +71,8 @@ public class InstanceMonitor {
             ReplicationStatus spock = member.filter(m -> m.role() == MemberRole.PRIMARY && "running".equals(m.state()))
                     .flatMap(m -> replication(instance, spec.get())).orElse(null);
             status = member.map(m -> new InstanceStatus(m.state(), role(m.role()), m.pendingRestart(),
-                            version(m.serverVersion()), null, null, Instant.now(), spock))
-                    .orElseGet(() -> new InstanceStatus(null, null, false, null, null,
-                            "Patroni does not answer on port " + spec.get().patroniPort(), Instant.now()));
+                            version(m.serverVersion()), null, null, Instant.now(), m.paused(), spock))
+                    .orElseGet(() -> silent(instance, spec.get()));
         } catch (RuntimeException e) {
             status = new InstanceStatus(null, null, false, null, null, e.getMessage(), Instant.now());
         }
@@ -90,6 +89,19 @@ public class InstanceMonitor {
             LOG.debug("replication status of {}: {}", instance.id(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * No answer from Patroni: an error, unless stop-instance stopped the instance; then silence is what
+     * stopped looks like, and the status says so without an error (the instance stays {@code stopped}
+     * until start-instance, whatever the monitor sees).
+     */
+    static InstanceStatus silent(InstanceRecord instance, InstanceSpec spec) {
+        if (instance.state() == InstanceState.STOPPED) {
+            return new InstanceStatus("stopped", null, false, null, "stopped", null, Instant.now());
+        }
+        return new InstanceStatus(null, null, false, null, null,
+                "Patroni does not answer on port " + spec.patroniPort(), Instant.now());
     }
 
     private static String role(MemberRole role) {

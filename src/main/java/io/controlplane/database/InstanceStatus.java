@@ -11,6 +11,7 @@ import java.util.Optional;
  *
  * @param patroniState e.g. {@code running}, {@code starting}, {@code stopped}; null when Patroni did not answer
  * @param role         {@code primary} or {@code replica}
+ * @param patroniPaused Patroni is paused (maintenance mode): it does not fail over or restart Postgres
  * @param spock        replication as the primary reports it (pgEdge's name for the block); null elsewhere
  */
 public record InstanceStatus(
@@ -21,13 +22,14 @@ public record InstanceStatus(
         @JsonProperty("service_state") String serviceStateOrNull,
         @JsonProperty("error") String errorOrNull,
         Instant updatedAt,
+        boolean patroniPaused,
         @JsonProperty("spock") ReplicationStatus spockOrNull) {
 
-    /** A status without replication details (a replica, or Patroni did not answer). */
+    /** A status without replication details (a replica, or Patroni did not answer) and not paused. */
     public InstanceStatus(String patroniStateOrNull, String roleOrNull, boolean pendingRestart, String versionOrNull,
                           String serviceStateOrNull, String errorOrNull, Instant updatedAt) {
         this(patroniStateOrNull, roleOrNull, pendingRestart, versionOrNull, serviceStateOrNull, errorOrNull, updatedAt,
-                null);
+                false, null);
     }
 
     public Optional<String> patroniState() { return Optional.ofNullable(patroniStateOrNull); }

@@ -47,6 +47,18 @@ public final class HandlerNames {
     public static final String REMOVE_HOST_ETCD_USER = "removeHostEtcdUser";
     public static final String REMOVE_HOST_RECORD = "removeHostRecord";
 
+    // HA operations (switchover, failover, restart, stop, start, rolling image change)
+    public static final String CHOOSE_CANDIDATE = "chooseCandidate";
+    public static final String SWITCH_OVER_TO_CANDIDATE = "switchOverToCandidate";
+    public static final String CHECK_NODE_NEEDS_FAILOVER = "checkNodeNeedsFailover";
+    public static final String FAIL_OVER_TO_CANDIDATE = "failOverToCandidate";
+    public static final String WAIT_FOR_NODE_PRIMARY = "waitForNodePrimary";
+    public static final String RESTART_POSTGRES = "restartPostgres";
+    public static final String STOP_INSTANCE_SERVICE = "stopInstanceService";
+    public static final String START_INSTANCE_SERVICE = "startInstanceService";
+    public static final String WAIT_FOR_INSTANCE_RUNNING = "waitForInstanceRunning";
+    public static final String ORDER_ROLLING_UPDATE = "orderRollingUpdate";
+
     /** Every handler the product ships (each has a class in {@code delegates/} and a Modeler template). */
     public static final List<String> ALL = List.of(PLAN_DATABASE, CREATE_DATABASE_OBJECTS, MARK_DATABASE_AVAILABLE,
             DELETE_DATABASE_RECORDS, ALLOCATE_PORTS, CREATE_ETCD_CREDENTIALS, WRITE_PATRONI_CONFIG,
@@ -54,7 +66,10 @@ public final class HandlerNames {
             REMOVE_SWARM_SERVICE, REMOVE_INSTANCE_DATA, REMOVE_HOST_FROM_SPECS, CHECK_DATABASE_UPDATES,
             REMOVE_ETCD_MEMBER, REMOVE_HOST_ETCD_USER, REMOVE_HOST_RECORD, COPY_NODE_ROLES, INSTALL_REPLICATION,
             CREATE_REPLICATION_SLOTS, CREATE_SUBSCRIPTIONS, CREATE_SLOTS_FOR_NEW_NODE, COPY_NODE_DATA, FINISH_NODE_COPY,
-            START_REPLICATION_FROM_PEERS, SUBSCRIBE_PEERS_TO_NODE, DROP_NODE_SUBSCRIPTIONS, REMOVE_NODE_FROM_PEER);
+            START_REPLICATION_FROM_PEERS, SUBSCRIBE_PEERS_TO_NODE, DROP_NODE_SUBSCRIPTIONS, REMOVE_NODE_FROM_PEER,
+            CHOOSE_CANDIDATE, SWITCH_OVER_TO_CANDIDATE, CHECK_NODE_NEEDS_FAILOVER, FAIL_OVER_TO_CANDIDATE,
+            WAIT_FOR_NODE_PRIMARY, RESTART_POSTGRES, STOP_INSTANCE_SERVICE, START_INSTANCE_SERVICE,
+            WAIT_FOR_INSTANCE_RUNNING, ORDER_ROLLING_UPDATE);
 
     private HandlerNames() {
     }

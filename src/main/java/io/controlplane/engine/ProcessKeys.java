@@ -13,12 +13,21 @@ public final class ProcessKeys {
     public static final String UPDATE_DATABASE = "update-database";
     public static final String DELETE_DATABASE = "delete-database";
     public static final String REMOVE_HOST = "remove-host";
+    /** Rolling image change: replicas, then a switchover per node, then the old primaries. */
+    public static final String UPGRADE_DATABASE = "upgrade-database";
+    public static final String SWITCHOVER_NODE = "switchover-node";
+    public static final String FAILOVER_NODE = "failover-node";
+    public static final String RESTART_INSTANCE = "restart-instance";
+    public static final String STOP_INSTANCE = "stop-instance";
+    public static final String START_INSTANCE = "start-instance";
 
     /** Ports, etcd user, Patroni config and certificates of one instance: what its container needs. */
     public static final String CONFIGURE_INSTANCE = "configure-instance";
     public static final String CREATE_INSTANCE = "create-instance";
     public static final String UPDATE_INSTANCE = "update-instance";
     public static final String REMOVE_INSTANCE = "remove-instance";
+    /** Makes another instance of a node its primary with a Patroni switchover and waits until it takes writes. */
+    public static final String SWITCH_NODE_PRIMARY = "switch-node-primary";
 
     /** The replication mesh between the nodes that hold their data: replication nodes, slots, subscriptions. */
     public static final String CONFIGURE_REPLICATION = "configure-replication";
@@ -29,10 +38,11 @@ public final class ProcessKeys {
 
     /** Processes that are a task of their own and end it through {@code ${operationListener}}. */
     public static final List<String> OPERATIONS = List.of(CREATE_DATABASE, UPDATE_DATABASE, DELETE_DATABASE,
-            REMOVE_HOST);
+            REMOVE_HOST, UPGRADE_DATABASE, SWITCHOVER_NODE, FAILOVER_NODE, RESTART_INSTANCE, STOP_INSTANCE,
+            START_INSTANCE);
     /** Processes used only through call activities; a BPMN error in them ends the calling operation. */
     public static final List<String> CALLED = List.of(CONFIGURE_INSTANCE, CREATE_INSTANCE, UPDATE_INSTANCE,
-            REMOVE_INSTANCE, CONFIGURE_REPLICATION, ADD_REPLICATION_NODE, REMOVE_REPLICATION_NODE);
+            REMOVE_INSTANCE, CONFIGURE_REPLICATION, ADD_REPLICATION_NODE, REMOVE_REPLICATION_NODE, SWITCH_NODE_PRIMARY);
 
     private ProcessKeys() {
     }

@@ -32,6 +32,8 @@ public final class ProcessVariables {
     public static final String CREATE = "create";
     public static final String UPDATE = "update";
     public static final String DELETE = "delete";
+    /** A rolling image change (task type {@code upgrade}); runs upgrade-database. */
+    public static final String UPGRADE = "upgrade";
 
     // ---- the plan, set by "Plan instances"
     public static final String CREATE_PRIMARIES = "createPrimaries";
@@ -71,7 +73,87 @@ public final class ProcessVariables {
     /** {@code database=task id,...}: the update task (business key) of each database's update. */
     public static final String DATABASE_UPDATE_TASKS = "databaseUpdateTasks";
 
+    // ---- HA operations (task types as pgEdge names them)
+    public static final String SWITCHOVER = "switchover";
+    public static final String FAILOVER = "failover";
+    public static final String RESTART_INSTANCE = "restart_instance";
+    public static final String STOP_INSTANCE = "stop_instance";
+    public static final String START_INSTANCE = "start_instance";
+    /** The instance that becomes the node's primary; empty until "Choose new primary" picks one. */
+    public static final String CANDIDATE_INSTANCE_ID = "candidateInstanceId";
+    /** The host of the candidate, set by "Choose new primary": the Patroni calls go from there. */
+    public static final String CANDIDATE_HOST = "candidateHost";
+    /** When a scheduled switchover or restart runs (ISO 8601, UTC); empty: at once. The BPMN timer reads it. */
+    public static final String SCHEDULED_AT = "scheduledAt";
+    /** When the operation was asked for (ISO 8601): a restart since then is the restart asked for. */
+    public static final String REQUESTED_AT = "requestedAt";
+    /** Failover: go ahead even though the node is healthy. */
+    public static final String SKIP_VALIDATION = "skipValidation";
+
+    // ---- the order of a rolling update, set by "Order the rolling update"
+    public static final String UPGRADE_REPLICAS = "upgradeReplicas";
+    public static final String UPGRADE_PRIMARIES = "upgradePrimaries";
+    /** Nodes whose primary is switched over to an updated replica before the old primary is updated. */
+    public static final String SWITCHOVER_NODES = "switchoverNodes";
+    public static final List<String> ROLLING_ORDER = List.of(UPGRADE_REPLICAS, UPGRADE_PRIMARIES, SWITCHOVER_NODES);
+
     private ProcessVariables() {
+    }
+
+    /** The variables a step sets for the steps after it, by handler name: what the BPMN may read after it. */
+    public static List<String> setBy(String handler) {
+        return switch (handler) {
+            case HandlerNames.PLAN_DATABASE -> PLAN;
+            case HandlerNames.CHOOSE_CANDIDATE -> List.of(CANDIDATE_INSTANCE_ID, CANDIDATE_HOST);
+            case HandlerNames.ORDER_ROLLING_UPDATE -> ROLLING_ORDER;
+            default -> List.of();
+        };
+    }
+
+    /** What switchover-node starts with; {@code candidate} and {@code scheduledAt} may be empty. */
+    public static Map<String, Object> switchover(String databaseId, String requestHost, String nodeName,
+                                                 String candidate, String scheduledAt) {
+        Map<String, Object> vars = nodeOperation(databaseId, SWITCHOVER, requestHost, nodeName, candidate);
+        vars.put(SCHEDULED_AT, scheduledAt);
+        return vars;
+    }
+
+    /** What failover-node starts with; {@code candidate} may be empty. */
+    public static Map<String, Object> failover(String databaseId, String requestHost, String nodeName,
+                                               String candidate, boolean skipValidation) {
+        Map<String, Object> vars = nodeOperation(databaseId, FAILOVER, requestHost, nodeName, candidate);
+        vars.put(SKIP_VALIDATION, skipValidation);
+        return vars;
+    }
+
+    /**
+     * What restart-, stop- and start-instance start with: the instance, its node and host (its steps
+     * run there); {@code scheduledAt} may be empty.
+     */
+    public static Map<String, Object> instanceOperation(String databaseId, String operation, String requestHost,
+                                                        String nodeName, String instanceId, String instanceHost,
+                                                        String scheduledAt, String requestedAt) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put(DATABASE_ID, databaseId);
+        vars.put(OPERATION, operation);
+        vars.put(REQUEST_HOST, requestHost);
+        vars.put(NODE_NAME, nodeName);
+        vars.put(INSTANCE_ID, instanceId);
+        vars.put(INSTANCE_HOST, instanceHost);
+        vars.put(SCHEDULED_AT, scheduledAt);
+        vars.put(REQUESTED_AT, requestedAt);
+        return vars;
+    }
+
+    private static Map<String, Object> nodeOperation(String databaseId, String operation, String requestHost,
+                                                     String nodeName, String candidate) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put(DATABASE_ID, databaseId);
+        vars.put(OPERATION, operation);
+        vars.put(REQUEST_HOST, requestHost);
+        vars.put(NODE_NAME, nodeName);
+        vars.put(CANDIDATE_INSTANCE_ID, candidate);
+        return vars;
     }
 
     /** What create-, update- and delete-database start with. */

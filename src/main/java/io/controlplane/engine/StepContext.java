@@ -104,6 +104,27 @@ public interface StepContext {
         return stringPairs(ProcessVariables.DATABASE_UPDATE_TASKS);
     }
 
+    /** The instance a switchover or failover makes primary; empty: the step chooses one. */
+    default Optional<String> candidateInstanceId() {
+        return variable(ProcessVariables.CANDIDATE_INSTANCE_ID).map(Object::toString).filter(s -> !s.isBlank());
+    }
+
+    default boolean skipValidation() {
+        return variable(ProcessVariables.SKIP_VALIDATION).map(v -> Boolean.parseBoolean(v.toString())).orElse(false);
+    }
+
+    /** When the operation was asked for; empty when the process does not say (an ops engineer's own process). */
+    default Optional<java.time.Instant> requestedAt() {
+        return variable(ProcessVariables.REQUESTED_AT).map(Object::toString).filter(s -> !s.isBlank())
+                .map(java.time.Instant::parse);
+    }
+
+    /** When a scheduled operation was due; empty when it ran at once. */
+    default Optional<java.time.Instant> scheduledAt() {
+        return variable(ProcessVariables.SCHEDULED_AT).map(Object::toString).filter(s -> !s.isBlank())
+                .map(java.time.Instant::parse);
+    }
+
     void log(String message);
 
     void log(String message, Map<String, ?> fields);

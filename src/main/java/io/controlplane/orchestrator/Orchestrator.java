@@ -27,6 +27,14 @@ public interface Orchestrator {
 
     Optional<ServiceStatus> serviceStatus(String name);
 
+    /**
+     * Sets the number of replicas of the service (0 stops its container, 1 starts it again) without
+     * changing its spec, and waits until that many containers run; returns false when it already had
+     * that many. A stopped service stays stopped across {@link #ensureService} as long as its spec is
+     * unchanged.
+     */
+    boolean scaleService(String name, int replicas, Duration timeout);
+
     /** Replaces the running container of the service without changing its spec (a restart). */
     void restartService(String name);
 

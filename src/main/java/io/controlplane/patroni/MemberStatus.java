@@ -1,5 +1,6 @@
 package io.controlplane.patroni;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +17,8 @@ import java.util.Optional;
  * @param replicationStateOrNull a replica's {@code replication_state} ({@code streaming}, ...); absent in
  *                           Patroni 3.0.2
  * @param replication        the primary's {@code pg_stat_replication} rows as Patroni reports them
+ * @param paused             Patroni is paused (maintenance mode: no automatic failover), {@code "pause": true}
+ * @param postmasterStartOrNull when Postgres last started ({@code postmaster_start_time}); null when down
  */
 public record MemberStatus(
         String state,
@@ -26,10 +29,24 @@ public record MemberStatus(
         long walPosition,
         long receivedPosition,
         String replicationStateOrNull,
-        List<Replication> replication) {
+        List<Replication> replication,
+        boolean paused,
+        Instant postmasterStartOrNull) {
 
     public MemberStatus {
         replication = List.copyOf(replication);
+    }
+
+    /** A member that is not paused and whose start time is not known. */
+    public MemberStatus(String state, MemberRole role, boolean pendingRestart, int serverVersion, long timeline,
+                        long walPosition, long receivedPosition, String replicationStateOrNull,
+                        List<Replication> replication) {
+        this(state, role, pendingRestart, serverVersion, timeline, walPosition, receivedPosition,
+                replicationStateOrNull, replication, false, null);
+    }
+
+    public Optional<Instant> postmasterStart() {
+        return Optional.ofNullable(postmasterStartOrNull);
     }
 
     public boolean isRunning() {

@@ -13,6 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +38,13 @@ public final class PatroniClient {
     static final Duration SLOW_TIMEOUT = Duration.ofSeconds(60);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Patroni's {@code postmaster_start_time}: {@code 2024-05-02 10:11:12.345678+00:00}. */
+    private static final DateTimeFormatter POSTMASTER_START = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .appendPattern("XXX")
+            .toFormatter();
 
     private final URI base;
     private final HttpClient http;
@@ -144,6 +156,38 @@ public final class PatroniClient {
         check(response, "POST /switchover");
     }
 
+    /**
+     * Asks for a switchover from {@code leader} to {@code candidate} and returns Patroni's answer: it waits
+     * up to {@code max(10, loop_wait) * 2} s for the new leader before it answers. 200, 412 and 503 come
+     * back as answers; an unreachable member and other statuses throw as every call does.
+     */
+    public LeaderChangeAnswer requestSwitchover(String leader, String candidate) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("leader", leader);
+        body.put("candidate", candidate);
+        return leaderChange("/switchover", body);
+    }
+
+    /**
+     * Asks for a failover to {@code candidate} without naming the leader, so that it works while the
+     * leader is down (its key still held until it expires or it comes back and hands over).
+     */
+    public LeaderChangeAnswer requestFailover(String candidate) {
+        return leaderChange("/failover", Map.of("candidate", candidate));
+    }
+
+    private LeaderChangeAnswer leaderChange(String path, Map<String, Object> body) {
+        HttpResponse<String> response = send(request(path, SLOW_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(toJson(body))));
+        int code = response.statusCode();
+        if (code == 200 || code == 412 || code == 503) {
+            return new LeaderChangeAnswer(code, response.body().strip());
+        }
+        check(response, "POST " + path);
+        return new LeaderChangeAnswer(code, response.body().strip());
+    }
+
     @Override
     public String toString() {
         return "PatroniClient[" + base + "]";
@@ -167,7 +211,20 @@ public final class PatroniClient {
                 position,
                 xlog.path("received_location").asLong(0),
                 n.hasNonNull("replication_state") ? n.path("replication_state").asText() : null,
-                replication);
+                replication,
+                n.path("pause").asBoolean(false),
+                postmasterStart(n.path("postmaster_start_time").asText(null)));
+    }
+
+    static Instant postmasterStart(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text.strip(), POSTMASTER_START).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private HttpRequest.Builder request(String path, Duration timeout) {

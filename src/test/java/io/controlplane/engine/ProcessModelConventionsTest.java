@@ -233,8 +233,9 @@ class ProcessModelConventionsTest {
         int checked = 0;
         for (Process process : byKey.values()) {
             Set<String> variables = variablesAtStart(process.getId(), byKey);
-            if (hasStep(process, HandlerNames.PLAN_DATABASE)) {
-                variables.addAll(ProcessVariables.PLAN);
+            // what the process's steps set (the plan, the chosen candidate, ...), as ProcessVariables says
+            for (ServiceTask task : process.getModelInstance().getModelElementsByType(ServiceTask.class)) {
+                variables.addAll(ProcessVariables.setBy(Topics.handlerOf(task.getCamundaTopic())));
             }
             for (String listener : listeners(process)) {
                 checked += check(process, "listener", listener.substring(listener.indexOf(':') + 1), variables, problems);
@@ -321,7 +322,7 @@ class ProcessModelConventionsTest {
         }
         Set<String> vars = null;
         if (ProcessKeys.OPERATIONS.contains(key)) {
-            vars = new HashSet<>(ProcessVariables.databaseOperation("d", "o", "r", false, List.of()).keySet());
+            vars = new HashSet<>(startVariables(key).keySet());
             vars.add(ProcessVariables.TASK_ID);
         }
         for (Process caller : byKey.values()) {
@@ -344,9 +345,15 @@ class ProcessModelConventionsTest {
         return vars;
     }
 
-    private static boolean hasStep(Process process, String handler) {
-        return process.getModelInstance().getModelElementsByType(ServiceTask.class).stream()
-                .anyMatch(t -> Topics.handlerOf(t.getCamundaTopic()).equals(handler));
+    /** The variables the API starts an operation with, built by the same factories. */
+    private static Map<String, Object> startVariables(String key) {
+        return switch (key) {
+            case ProcessKeys.SWITCHOVER_NODE -> ProcessVariables.switchover("d", "r", "n1", "", "");
+            case ProcessKeys.FAILOVER_NODE -> ProcessVariables.failover("d", "r", "n1", "", false);
+            case ProcessKeys.RESTART_INSTANCE, ProcessKeys.STOP_INSTANCE, ProcessKeys.START_INSTANCE ->
+                    ProcessVariables.instanceOperation("d", "o", "r", "n1", "i", "h", "", "");
+            default -> ProcessVariables.databaseOperation("d", "o", "r", false, List.of());
+        };
     }
 
     // ---- resolving an expression

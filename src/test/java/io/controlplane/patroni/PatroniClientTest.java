@@ -151,6 +151,43 @@ class PatroniClientTest {
     }
 
     @Test
+    void readsPauseAndPostmasterStartTime() {
+        answers.put("GET /patroni", new Canned(200, PRIMARY_STATUS.replace("\"role\": \"master\",",
+                "\"role\": \"master\", \"pause\": true,")));
+        MemberStatus status = client.status().orElseThrow();
+        assertThat(status.paused()).isTrue();
+        assertThat(status.postmasterStart()).contains(java.time.Instant.parse("2024-05-02T10:11:12.345678Z"));
+        answers.put("GET /patroni", new Canned(200, REPLICA_STATUS));
+        MemberStatus replica = client.status().orElseThrow();
+        assertThat(replica.paused()).isFalse();
+        assertThat(replica.postmasterStart()).contains(java.time.Instant.parse("2024-05-02T10:11:14.1Z"));
+        assertThat(PatroniClient.postmasterStart("2024-05-02 10:11:12+02:00"))
+                .isEqualTo(java.time.Instant.parse("2024-05-02T08:11:12Z"));
+        assertThat(PatroniClient.postmasterStart("yesterday")).isNull();
+    }
+
+    @Test
+    void switchoverAndFailoverAnswersComeBackForTheCallerToJudge() {
+        answers.put("POST /switchover", new Canned(200, "Successfully switched over to \"b\""));
+        LeaderChangeAnswer done = client.requestSwitchover("a", "b");
+        assertThat(done.changed()).isTrue();
+        assertThat(received.get("POST /switchover")).isEqualTo("{\"leader\":\"a\",\"candidate\":\"b\"}");
+
+        answers.put("POST /failover", new Canned(412, "failover is not possible: no good candidates have been found"));
+        LeaderChangeAnswer refused = client.requestFailover("c");
+        assertThat(refused.refused()).isTrue();
+        assertThat(refused.message()).contains("no good candidates");
+        assertThat(received.get("POST /failover")).isEqualTo("{\"candidate\":\"c\"}");
+
+        answers.put("POST /failover", new Canned(503, "Failover status unknown"));
+        assertThat(client.requestFailover("c")).isEqualTo(new LeaderChangeAnswer(503, "Failover status unknown"));
+
+        answers.put("POST /failover", new Canned(400, "Failover could be performed only to a specific candidate"));
+        assertThatThrownBy(() -> client.requestFailover("")).isInstanceOf(PermanentException.class)
+                .hasMessageContaining("only to a specific candidate");
+    }
+
+    @Test
     void restartFailureIsTransient() {
         answers.put("POST /restart", new Canned(503, "restart failed"));
         assertThatThrownBy(client::restart).isInstanceOf(TransientException.class).hasMessageContaining("503");

@@ -47,6 +47,9 @@ public final class TestServer {
                         "CONTROL_PLANE_HTTP__PORT", String.valueOf(port),
                         "CONTROL_PLANE_HTTP__BIND_ADDR", "127.0.0.1",
                         "CONTROL_PLANE_PEER_ADDRESSES", "127.0.0.1",
+                        // free ports, not etcd's 2379/2380: test JVMs of other worktrees run on the same machine
+                        "CONTROL_PLANE_ETCD_SERVER__CLIENT_PORT", String.valueOf(freePort()),
+                        "CONTROL_PLANE_ETCD_SERVER__PEER_PORT", String.valueOf(freePort()),
                         "CONTROL_PLANE_LOGGING__PRETTY", "true")).config();
                 ConfigurableApplicationContext ctx = ControlPlaneApplication.run(config);
                 // a cluster of one host with its embedded etcd, so tests can use the cluster store

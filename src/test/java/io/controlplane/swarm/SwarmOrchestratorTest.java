@@ -234,6 +234,26 @@ class SwarmOrchestratorTest {
     }
 
     @Test
+    void scaleToZeroStopsTheContainerUntilScaledBackAndAnUnchangedSpecKeepsItStopped() {
+        ServiceSpec spec = spec(uniqueName(), List.of("sleep", "3600")).build();
+        orchestrator.ensureService(spec);
+        awaitStatus(spec.name(), ServiceStatus::running);
+
+        assertThat(orchestrator.scaleService(spec.name(), 0, WAIT)).isTrue();
+
+        assertThat(docker.listContainersCmd().withLabelFilter(Map.of(DesiredService.SERVICE_NAME_LABEL, spec.name()))
+                .exec()).as("running containers").isEmpty();
+        assertThat(orchestrator.ensureService(spec)).isEqualTo(ServiceChange.UNCHANGED);
+        assertThat(orchestrator.serviceStatus(spec.name()).orElseThrow().running()).isFalse();
+        assertThat(orchestrator.scaleService(spec.name(), 0, WAIT)).as("already stopped").isFalse();
+
+        assertThat(orchestrator.scaleService(spec.name(), 1, WAIT)).isTrue();
+        assertThat(awaitStatus(spec.name(), ServiceStatus::running).runningTasks()).isEqualTo(1);
+        assertThatThrownBy(() -> orchestrator.scaleService("cp-test-unknown-" + RUN_ID, 0, WAIT))
+                .isInstanceOf(PermanentException.class);
+    }
+
+    @Test
     void listServicesFiltersByLabels() {
         ServiceSpec a = spec(uniqueName(), List.of("sleep", "3600")).labels(Map.of("controlplane.role", "a")).build();
         ServiceSpec b = spec(uniqueName(), List.of("sleep", "3600")).labels(Map.of("controlplane.role", "b")).build();

@@ -55,4 +55,15 @@ public record DatabaseNodeSpec(
                 memoryOrNull, postgresqlConf, pgHbaConf, pgIdentConf, backup, restore, orchestratorOptsOrNull,
                 sourceNodeOrNull);
     }
+
+    /**
+     * For an image change: a node-level Postgres version becomes {@code postgresVersion}, and node-level
+     * orchestrator options (which replace the database's) carry {@code image} (null: none).
+     */
+    DatabaseNodeSpec withImage(String postgresVersion, String image) {
+        return new DatabaseNodeSpec(name, hostIds, postgresVersionOrNull == null ? null : postgresVersion, portOrNull,
+                patroniPortOrNull, cpusOrNull, memoryOrNull, postgresqlConf, pgHbaConf, pgIdentConf, backupConfigOrNull,
+                restoreConfigOrNull, orchestratorOptsOrNull == null ? null : orchestratorOptsOrNull.withImage(image),
+                sourceNodeOrNull);
+    }
 }

@@ -85,4 +85,18 @@ public record DatabaseSpec(
                 memoryOrNull, newNodes, users, backup, restore, postgresqlConf, pgHbaConf, pgIdentConf,
                 orchestratorOptsOrNull, scriptsOrNull);
     }
+
+    /**
+     * The spec after an image change (apply-upgrade): every Postgres version of the spec is
+     * {@code postgresVersion}, and every instance runs {@code image}, explicitly when it is not the image
+     * manifest's image of that version ({@code null}: the manifest decides, explicit images are removed).
+     */
+    public DatabaseSpec withImage(String postgresVersion, String image) {
+        OrchestratorOpts opts = orchestratorOptsOrNull == null ? (image == null ? null : new OrchestratorOpts(null))
+                : orchestratorOptsOrNull;
+        return new DatabaseSpec(databaseName, postgresVersion, spockVersionOrNull, portOrNull, patroniPortOrNull,
+                cpusOrNull, memoryOrNull, nodes.stream().map(n -> n.withImage(postgresVersion, image)).toList(),
+                databaseUsers, backupConfigOrNull, restoreConfigOrNull, postgresqlConf, pgHbaConf, pgIdentConf,
+                opts == null ? null : opts.withImage(image), scriptsOrNull);
+    }
 }

@@ -21,4 +21,9 @@ public record SwarmOpts(
     public Optional<String> image() {
         return Optional.ofNullable(imageOrNull);
     }
+
+    /** The same options with another explicit image (null: the manifest's image of the version). */
+    public SwarmOpts withImage(String image) {
+        return new SwarmOpts(extraVolumes, extraNetworks, extraLabels, image);
+    }
 }
