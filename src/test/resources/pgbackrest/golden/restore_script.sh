@@ -6,7 +6,7 @@ PGDATA=/opt/controlplane/data/pgdata
 KEPT=/opt/controlplane/data/pgdata.before-restore
 # an in-place restore moved the old data directory aside; --delta reuses its unchanged files
 if [ -d "$KEPT" ]; then rm -rf "$PGDATA"; mv "$KEPT" "$PGDATA"; fi
-mkdir -p "$PGDATA"
+mkdir -p "$PGDATA" /opt/controlplane/data/pgbackrest/log
 chmod 700 "$PGDATA"
 # left by a Postgres that was killed; pgBackRest refuses to restore while it exists
 rm -f "$PGDATA/postmaster.pid"

@@ -37,7 +37,7 @@ public final class RestoreBootstrap {
         s.append("KEPT=").append(quote(keptPgData)).append('\n');
         s.append("# an in-place restore moved the old data directory aside; --delta reuses its unchanged files\n");
         s.append("if [ -d \"$KEPT\" ]; then rm -rf \"$PGDATA\"; mv \"$KEPT\" \"$PGDATA\"; fi\n");
-        s.append("mkdir -p \"$PGDATA\"\n");
+        s.append("mkdir -p \"$PGDATA\" ").append(quote(logPath)).append('\n');
         s.append("chmod 700 \"$PGDATA\"\n");
         s.append("# left by a Postgres that was killed; pgBackRest refuses to restore while it exists\n");
         s.append("rm -f \"$PGDATA/postmaster.pid\"\n");
