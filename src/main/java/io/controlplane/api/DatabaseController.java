@@ -7,6 +7,7 @@ import io.controlplane.common.Identifiers;
 import io.controlplane.database.DatabaseDetails;
 import io.controlplane.database.DatabaseService;
 import io.controlplane.database.InstanceStatus;
+import io.controlplane.database.operation.BackupRequests;
 import io.controlplane.database.spec.SpecJsonWriter;
 import io.controlplane.database.spec.SpecRedactor;
 import io.swagger.v3.oas.annotations.Operation;
@@ -28,11 +29,13 @@ import org.springframework.web.bind.annotation.RestController;
 class DatabaseController {
 
     private final DatabaseService databases;
+    private final BackupRequests backups;
     private final SpecJsonWriter specWriter = new SpecJsonWriter();
     private final SpecRedactor redactor = new SpecRedactor();
 
-    DatabaseController(DatabaseService databases) {
+    DatabaseController(DatabaseService databases, BackupRequests backups) {
         this.databases = databases;
+        this.backups = backups;
     }
 
     record ConnectionInfoJson(List<String> addresses, int port) {
@@ -107,6 +110,44 @@ class DatabaseController {
                       @RequestParam(required = false, defaultValue = "false") boolean force) {
         identifier(id);
         return new DeleteJson(TaskView.of(databases.delete(id, force)));
+    }
+
+    // ---- backups and restores (P5)
+
+    record BackupStartedJson(TaskView.TaskJson task) {
+    }
+
+    record RestoreStartedJson(TaskView.TaskJson task, List<TaskView.TaskJson> nodeTasks, DatabaseJson database) {
+    }
+
+    @PostMapping("/v1/databases/{database_id}/nodes/{node_name}/backups")
+    @Tag(name = "Database")
+    @Operation(operationId = "backup-database-node", summary = "Back up a node with pgBackRest (process backup-node)")
+    BackupStartedJson backup(@PathVariable("database_id") String id, @PathVariable("node_name") String node,
+                             @RequestParam(required = false, defaultValue = "false") boolean force,
+                             @RequestBody(required = false) JsonNode body) {
+        identifier(id);
+        return new BackupStartedJson(TaskView.of(backups.backup(id, node, body, force)));
+    }
+
+    @GetMapping("/v1/databases/{database_id}/nodes/{node_name}/backups")
+    @Tag(name = "Database")
+    @Operation(operationId = "list-database-node-backups", summary = "List a node's backup sets (pgbackrest info)")
+    JsonNode listBackups(@PathVariable("database_id") String id, @PathVariable("node_name") String node) {
+        identifier(id);
+        return backups.list(id, node);
+    }
+
+    @PostMapping("/v1/databases/{database_id}/restore")
+    @Tag(name = "Database")
+    @Operation(operationId = "restore-database", summary = "Restore nodes in place from a backup (process restore-database)")
+    RestoreStartedJson restore(@PathVariable("database_id") String id,
+                               @RequestParam(required = false, defaultValue = "false") boolean force,
+                               @RequestBody(required = false) JsonNode body) {
+        identifier(id);
+        BackupRequests.RestoreStarted started = backups.restore(id, body == null ? NullNode.getInstance() : body, force);
+        return new RestoreStartedJson(TaskView.of(started.task()),
+                started.nodeTasks().stream().map(TaskView::of).toList(), json(databases.get(id)));
     }
 
     private DatabaseJson json(DatabaseDetails d) {

@@ -14,6 +14,12 @@ public final class ProcessKeys {
     public static final String DELETE_DATABASE = "delete-database";
     public static final String REMOVE_HOST = "remove-host";
 
+    // ---- backups (P5)
+    /** A pgBackRest backup of one node, on its primary's host (API and schedules). */
+    public static final String BACKUP_NODE = "backup-node";
+    /** An in-place restore of nodes from a pgBackRest backup; their replicas are rebuilt. */
+    public static final String RESTORE_DATABASE = "restore-database";
+
     /** Ports, etcd user, Patroni config and certificates of one instance: what its container needs. */
     public static final String CONFIGURE_INSTANCE = "configure-instance";
     public static final String CREATE_INSTANCE = "create-instance";
@@ -22,7 +28,7 @@ public final class ProcessKeys {
 
     /** Processes that are a task of their own and end it through {@code ${operationListener}}. */
     public static final List<String> OPERATIONS = List.of(CREATE_DATABASE, UPDATE_DATABASE, DELETE_DATABASE,
-            REMOVE_HOST);
+            REMOVE_HOST, BACKUP_NODE, RESTORE_DATABASE);
     /** Processes used only through call activities; a BPMN error in them ends the calling operation. */
     public static final List<String> CALLED = List.of(CONFIGURE_INSTANCE, CREATE_INSTANCE, UPDATE_INSTANCE,
             REMOVE_INSTANCE);

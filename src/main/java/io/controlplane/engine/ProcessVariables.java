@@ -62,7 +62,53 @@ public final class ProcessVariables {
     /** {@code database=task id,...}: the update task (business key) of each database's update. */
     public static final String DATABASE_UPDATE_TASKS = "databaseUpdateTasks";
 
+    // ---- backups (P5): backup-node and restore-database
+    /** {@code full}, {@code diff} or {@code incr}. */
+    public static final String BACKUP_TYPE = "backupType";
+    /** The request's annotations as a JSON object (no secrets: pgBackRest shows them in info). */
+    public static final String BACKUP_ANNOTATIONS = "backupAnnotations";
+    /** The request's extra pgBackRest options as a JSON object (repository options are refused). */
+    public static final String BACKUP_OPTIONS = "backupOptions";
+    /** The schedule that started a backup, empty for an API request. */
+    public static final String BACKUP_SCHEDULE = "backupSchedule";
+    /** Set by "Find node primary": the instance that is primary and its host. */
+    public static final String PRIMARY_INSTANCE = "primaryInstance";
+    public static final String PRIMARY_HOST = "primaryHost";
+    /** Set by "Run pgBackRest backup" when the primary moved before the backup started. */
+    public static final String PRIMARY_MOVED = "primaryMoved";
+    /** {@code node=task id,...}: the node_restore task of each restored node. */
+    public static final String NODE_TASKS = "nodeTasks";
+    /** Set by "Plan restore": the instances that bootstrap from the backup, the replicas rebuilt after. */
+    public static final String RESTORE_PRIMARIES = "restorePrimaries";
+    public static final String RESTORE_REPLICAS = "restoreReplicas";
+    public static final String RESTORE_INSTANCES = "restoreInstances";
+    public static final List<String> RESTORE_PLAN = List.of(RESTORE_PRIMARIES, RESTORE_REPLICAS, RESTORE_INSTANCES,
+            NODES, INSTANCE_HOSTS, NODE_HOSTS);
+
     private ProcessVariables() {
+    }
+
+    /** What backup-node starts with; annotations and options are JSON objects. */
+    public static Map<String, Object> backupNode(String databaseId, String nodeName, String type, String annotationsJson,
+                                                 String optionsJson, String schedule, String requestHost) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put(DATABASE_ID, databaseId);
+        vars.put(NODE_NAME, nodeName);
+        vars.put(BACKUP_TYPE, type);
+        vars.put(BACKUP_ANNOTATIONS, annotationsJson);
+        vars.put(BACKUP_OPTIONS, optionsJson);
+        vars.put(BACKUP_SCHEDULE, schedule);
+        vars.put(REQUEST_HOST, requestHost);
+        return vars;
+    }
+
+    /** What restore-database starts with; the restore config (with keys) stays in etcd. */
+    public static Map<String, Object> restoreDatabase(String databaseId, String requestHost, Map<String, String> nodeTasks) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put(DATABASE_ID, databaseId);
+        vars.put(REQUEST_HOST, requestHost);
+        vars.put(NODE_TASKS, pairs(nodeTasks));
+        return vars;
     }
 
     /** What create-, update- and delete-database start with. */

@@ -236,6 +236,13 @@ class ProcessModelConventionsTest {
             if (hasStep(process, HandlerNames.PLAN_DATABASE)) {
                 variables.addAll(ProcessVariables.PLAN);
             }
+            if (hasStep(process, HandlerNames.FIND_NODE_PRIMARY)) {
+                variables.addAll(List.of(ProcessVariables.PRIMARY_INSTANCE, ProcessVariables.PRIMARY_HOST,
+                        ProcessVariables.PRIMARY_MOVED));
+            }
+            if (hasStep(process, HandlerNames.PLAN_RESTORE)) {
+                variables.addAll(ProcessVariables.RESTORE_PLAN);
+            }
             for (String listener : listeners(process)) {
                 checked += check(process, "listener", listener.substring(listener.indexOf(':') + 1), variables, problems);
             }
@@ -316,6 +323,16 @@ class ProcessModelConventionsTest {
     private static Set<String> variablesAtStart(String key, Map<String, Process> byKey) {
         if (key.equals(ProcessKeys.REMOVE_HOST)) {
             Set<String> vars = new HashSet<>(ProcessVariables.removeHost("h", false, "r", Map.of()).keySet());
+            vars.add(ProcessVariables.TASK_ID);
+            return vars;
+        }
+        if (key.equals(ProcessKeys.BACKUP_NODE)) {
+            Set<String> vars = new HashSet<>(ProcessVariables.backupNode("d", "n1", "full", "{}", "{}", "", "r").keySet());
+            vars.add(ProcessVariables.TASK_ID);
+            return vars;
+        }
+        if (key.equals(ProcessKeys.RESTORE_DATABASE)) {
+            Set<String> vars = new HashSet<>(ProcessVariables.restoreDatabase("d", "r", Map.of()).keySet());
             vars.add(ProcessVariables.TASK_ID);
             return vars;
         }

@@ -27,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,8 +49,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class NodeRestores {
 
-    /** One attempt of "Wait for restore"; the step is retried after it, so a long restore is fine. */
-    static final Duration RESTORE_WAIT = Duration.ofMinutes(10);
     /** The marker of a node created from the spec's restore_config whose database was prepared. */
     static final String FROM_SPEC_MARKER = "restored-from-backup";
 
@@ -172,31 +169,37 @@ public class NodeRestores {
     }
 
     /**
-     * "Wait for restore": Patroni of the node's primary runs the restore script; its pgBackRest log is
-     * streamed into the task log line by line until Postgres has recovered to the target and accepts writes.
-     * An error in the log ends the operation with it.
+     * The pgBackRest log of the restore that Patroni ran on this host when it bootstrapped the instance
+     * (the restore script), into the task log; an ERROR in it ends the operation with that line.
      */
-    public String waitForRestore(String databaseId, String instanceId, Consumer<String> log) {
-        InstanceSpec planned = store.planned(databaseId, instanceId).orElseThrow(() -> new PermanentException(
-                "instance " + instanceId + " has no planned spec; run the operation again"));
-        Path file = restoreLog(new InstanceFiles(config.dataDir(), instanceId));
-        long offset = 0;
-        Instant deadline = Instant.now().plus(RESTORE_WAIT);
-        String waiting = "Patroni has not started";
-        while (Instant.now().isBefore(deadline)) {
-            offset = stream(file, offset, log);
-            try {
-                waiting = configs.readiness(planned);
-            } catch (TransientException e) {
-                waiting = e.getMessage();
-            }
-            if (waiting.isEmpty()) {
-                stream(file, offset, log);
-                return "instance " + instanceId + " was restored and is the primary of node " + planned.nodeName();
-            }
-            InstanceLifecycle.sleep(Duration.ofSeconds(1));
+    public String copyRestoreLog(String databaseId, String nodeName, List<String> primaries, Consumer<String> log) {
+        String instanceId = primaries.stream().filter(id -> store.instanceSpec(databaseId, id)
+                        .or(() -> store.planned(databaseId, id)).map(s -> s.nodeName().equals(nodeName)).orElse(false))
+                .findFirst().orElse(null);
+        if (instanceId == null) {
+            return "node " + nodeName + " has no restored primary";
         }
-        throw new TransientException("the restore of " + instanceId + " has not finished: " + waiting);
+        Path file = restoreLog(new InstanceFiles(config.dataDir(), instanceId));
+        if (!Files.exists(file)) {
+            return "no restore log of " + instanceId + " on this host";
+        }
+        stream(file, 0, log);
+        return "";
+    }
+
+    /**
+     * "Finish restore": the restored instances' stored specs lose the restore's marker (a later update
+     * must not bootstrap them again), the restore config with its keys leaves etcd, and the database is
+     * available.
+     */
+    public String finish(String databaseId, String taskId, List<String> instanceIds) {
+        for (String id : instanceIds) {
+            store.instanceSpec(databaseId, id).filter(s -> taskId.equals(s.backup().restoreFromOrNull()))
+                    .ifPresent(s -> store.putInstanceSpec(s.withBackup(new InstanceBackup(s.backup().archive(),
+                            s.backup().repositoryMounts(), null))));
+        }
+        restores.delete(databaseId, taskId);
+        return "restored " + instanceIds.size() + " instances";
     }
 
     /** New lines of the restore log from {@code offset} on; an ERROR line ends the operation. */

@@ -31,6 +31,10 @@ public class RestoreRequests {
         return cluster.store().get(key(databaseId, taskId)).map(v -> RestoreDatabaseRequest.fromStoredJson(v.value()));
     }
 
+    public void delete(String databaseId, String taskId) {
+        cluster.store().delete(key(databaseId, taskId));
+    }
+
     /** With the database's other records when it is deleted. */
     public void deleteAll(String databaseId) {
         cluster.store().deletePrefix("/restores/" + databaseId + "/");
