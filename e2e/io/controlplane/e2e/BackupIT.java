@@ -160,7 +160,7 @@ class BackupIT {
         assertBadRequest(Http.post(host.url("/v1/databases/" + DB + "/restore"), unknownRepo.toString()),
                 "restore_config.repository.id");
         assertBadRequest(Http.post(host.url("/v1/databases/" + DB + "/restore"),
-                restoreBody(Map.of("type", "time")).toString()), "restore_config.restore_options.target");
+                restoreBody(Map.of("type", "time")).toString()), "restore_config.restore_options[target]");
         JsonNode db = database(DB);
         assertThat(db.path("state").asText()).isEqualTo("available");
     }

@@ -43,9 +43,10 @@ public final class HandlerNames {
     public static final String PREPARE_RESTORE_DIRECTORY = "prepareRestoreDirectory";
     public static final String PREPARE_RESTORED_DATABASE = "prepareRestoredDatabase";
     public static final String FINISH_RESTORE = "finishRestore";
+    public static final String START_SCHEDULED_BACKUP = "startScheduledBackup";
     static final List<String> BACKUPS = List.of(WRITE_PGBACKREST_CONFIG, FIND_NODE_PRIMARY, CREATE_PGBACKREST_STANZA,
             RUN_PGBACKREST_BACKUP, PLAN_RESTORE, CLEAR_PATRONI_STATE, PREPARE_RESTORE_DIRECTORY,
-            PREPARE_RESTORED_DATABASE, FINISH_RESTORE);
+            PREPARE_RESTORED_DATABASE, FINISH_RESTORE, START_SCHEDULED_BACKUP);
 
     /** Every handler the product ships (each has a class in {@code delegates/} and a Modeler template). */
     public static final List<String> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(PLAN_DATABASE, CREATE_DATABASE_OBJECTS, MARK_DATABASE_AVAILABLE,

@@ -82,6 +82,15 @@ public final class ProcessVariables {
     public static final String RESTORE_PRIMARIES = "restorePrimaries";
     public static final String RESTORE_REPLICAS = "restoreReplicas";
     public static final String RESTORE_INSTANCES = "restoreInstances";
+    /** backup-schedule: which schedule of the node's backup config, its cron expression, when it fires next. */
+    public static final String SCHEDULE_ID = "scheduleId";
+    /** Which schedule an instance runs, as the reconciler finds it: database, node, id and a hash of type and cron. */
+    public static final String SCHEDULE_KEY = "scheduleKey";
+    public static final String CRON_EXPRESSION = "cronExpression";
+    /** An ISO-8601 UTC time; the timer waits for it. */
+    public static final String NEXT_FIRE = "nextFire";
+    /** Set by "Start scheduled backup" when the schedule is no longer in the spec (or changed). */
+    public static final String SCHEDULE_REMOVED = "scheduleRemoved";
     public static final List<String> RESTORE_PLAN = List.of(RESTORE_PRIMARIES, RESTORE_REPLICAS, RESTORE_INSTANCES,
             NODES, INSTANCE_HOSTS, NODE_HOSTS);
 
@@ -99,6 +108,21 @@ public final class ProcessVariables {
         vars.put(BACKUP_OPTIONS, optionsJson);
         vars.put(BACKUP_SCHEDULE, schedule);
         vars.put(REQUEST_HOST, requestHost);
+        return vars;
+    }
+
+    /** What a backup-schedule instance starts with. */
+    public static Map<String, Object> backupSchedule(String scheduleKey, String databaseId, String nodeName,
+                                                     String scheduleId, String type, String cronExpression,
+                                                     String nextFire) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put(SCHEDULE_KEY, scheduleKey);
+        vars.put(DATABASE_ID, databaseId);
+        vars.put(NODE_NAME, nodeName);
+        vars.put(SCHEDULE_ID, scheduleId);
+        vars.put(BACKUP_TYPE, type);
+        vars.put(CRON_EXPRESSION, cronExpression);
+        vars.put(NEXT_FIRE, nextFire);
         return vars;
     }
 

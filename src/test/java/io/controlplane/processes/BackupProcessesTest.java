@@ -16,11 +16,18 @@ import io.controlplane.processes.ProcessDriver.Step;
 import io.controlplane.task.NewTask;
 import io.controlplane.task.Task;
 import io.controlplane.task.TaskStatus;
+import io.controlplane.support.Poll;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +134,26 @@ class BackupProcessesTest {
         assertThat(node.getStatus()).isEqualTo(TaskStatus.FAILED);
         assertThat(node.getError()).isEqualTo("parent task failed: the backup has no database 'app'");
         assertThat(driver.store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
+    }
+
+    @Test
+    void aScheduleWaitsOnATimerDueAtItsNextFireTimeAndEndsOnceItsScheduleLeftTheSpec() {
+        String db = driver.storedDatabase(DatabaseState.AVAILABLE);
+        ManagementService management = driver.server.bean(ManagementService.class);
+        // a schedule key the server's reconciler does not know, so it leaves this instance alone
+        Task task = driver.runner.start(NewTask.forDatabase(db, "backup_schedule").withNode("n1"),
+                ProcessKeys.BACKUP_SCHEDULE, ProcessVariables.backupSchedule("test-schedule:" + db, db, "n1", "nightly",
+                        "full", "0 2 * * *", "2030-01-01T02:00:00Z"));
+        ProcessInstance schedule = driver.processInstance(task);
+        Job timer = management.createJobQuery().processInstanceId(schedule.getId()).timers().singleResult();
+        assertThat(timer.getDuedate()).isEqualTo(Date.from(Instant.parse("2030-01-01T02:00:00Z")));
+
+        management.executeJob(timer.getId());
+        // the server's own worker runs the real "Start scheduled backup": the stored spec has no schedules
+        Poll.until(Duration.ofSeconds(30), () -> driver.runtime.createProcessInstanceQuery()
+                .processInstanceId(schedule.getId()).count(), n -> n == 0, "schedule instance ended");
+        assertThat(schedule).isEnded().hasPassedInOrder("waitForNextFire", "startScheduledBackup", "end");
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
     }
 
     private Task start(String db, List<Task> nodeTasks) {
