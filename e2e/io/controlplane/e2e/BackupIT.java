@@ -244,6 +244,71 @@ class BackupIT {
         }
     }
 
+    @Test
+    @Order(6)
+    void aScheduleEveryMinuteTakesOneBackupPerMinuteUntilItIsRemoved() throws Exception {
+        ObjectNode spec = spec();
+        ObjectNode backup = spec.putObject("backup_config");
+        s3Repository(backup.putArray("repositories").addObject());
+        backup.putArray("schedules").addObject().put("id", "minutely").put("type", "incr")
+                .put("cron_expression", "* * * * *");
+        updateAndWait("bk2", spec);
+        JsonNode schedule = Poll.until(Duration.ofSeconds(60), () -> tasks("bk2", "backup_schedule"),
+                t -> t.size() == 1 && t.get(0).path("status").asText().equals("running"), "a running schedule task")
+                .get(0);
+
+        JsonNode sets = Poll.until(Duration.ofSeconds(200), () -> listBackups("bk2"),
+                b -> scheduled(b).size() >= 2, "two scheduled backups");
+        List<String> fireTimes = scheduled(sets);
+        assertThat(fireTimes).doesNotHaveDuplicates();
+        for (String t : fireTimes) {
+            assertThat(t).as("fired on a whole minute").endsWith(":00Z");
+        }
+        assertThat(java.time.Duration.between(java.time.Instant.parse(fireTimes.get(0)),
+                java.time.Instant.parse(fireTimes.get(1)))).isEqualTo(Duration.ofMinutes(1));
+        List<String> log = logMessages("bk2", schedule.path("task_id").asText());
+        assertThat(log).anyMatch(m -> m.startsWith("started incr backup task"));
+
+        ObjectNode without = spec();
+        s3Repository(without.putObject("backup_config").putArray("repositories").addObject());
+        updateAndWait("bk2", without);
+        Poll.until(Duration.ofSeconds(60), () -> Http.get(host.url("/v1/databases/bk2/tasks/"
+                + schedule.path("task_id").asText())).json(), t -> t.path("status").asText().equals("canceled"),
+                "the schedule's task canceled");
+    }
+
+    /** The fire times of the scheduled sets, oldest first. */
+    private static List<String> scheduled(JsonNode sets) {
+        List<String> out = new ArrayList<>();
+        sets.forEach(b -> {
+            if (b.path("annotations").path("controlplane-schedule").asText().equals("minutely")) {
+                out.add(b.path("annotations").path("controlplane-scheduled-for").asText());
+            }
+        });
+        return out;
+    }
+
+    private static List<JsonNode> tasks(String db, String type) {
+        List<JsonNode> out = new ArrayList<>();
+        Http.get(host.url("/v1/databases/" + db + "/tasks")).json().path("tasks").forEach(t -> {
+            if (t.path("type").asText().equals(type)) {
+                out.add(t);
+            }
+        });
+        return out;
+    }
+
+    private static void updateAndWait(String db, ObjectNode spec) {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("spec", spec);
+        Http.Response r = Http.post(host.url("/v1/databases/" + db), body.toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String task = r.json().path("task").path("task_id").asText();
+        JsonNode done = waitForTask(db, task);
+        assertThat(done.path("status").asText()).as(done + "\n" + String.join("\n", logMessages(db, task)))
+                .isEqualTo("completed");
+    }
+
     private static void s3Repository(ObjectNode repo) {
         repo.put("id", "s3").put("type", "s3").put("s3_bucket", S3Proxy.BUCKET).put("s3_endpoint", "127.0.0.1")
                 .put("s3_region", "us-east-1").put("s3_key", S3Proxy.ACCESS_KEY).put("s3_key_secret", S3Proxy.SECRET_KEY)
