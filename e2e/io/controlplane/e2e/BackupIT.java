@@ -242,6 +242,23 @@ class BackupIT {
         try (Connection c = connect(primaryPort("bk3")); Statement s = c.createStatement()) {
             assertThat(strings(s, "select item from orders order by id")).containsExactly("book", "pen", "lamp");
         }
+
+        // a node added with a node-level restore_config is created from the backup too
+        ObjectNode node = (ObjectNode) copy.withArray("nodes").addObject();
+        node.put("name", "n2");
+        node.putArray("host_ids").add("host-1");
+        node.set("restore_config", restore.deepCopy());
+        updateAndWait("bk3", copy);
+        int n2 = 0;
+        for (JsonNode i : database("bk3").path("instances")) {
+            if (i.path("node_name").asText().equals("n2")) {
+                n2 = i.path("connection_info").path("port").asInt();
+            }
+        }
+        assertThat(n2).isPositive();
+        try (Connection c = connect(n2); Statement s = c.createStatement()) {
+            assertThat(strings(s, "select item from orders order by id")).containsExactly("book", "pen", "lamp");
+        }
     }
 
     @Test

@@ -274,7 +274,8 @@ class DatabaseProcessesTest {
                 ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA)) : DONE);
 
         assertThat(steps).extracting(Step::handler).containsExactly(HandlerNames.PLAN_DATABASE,
-                HandlerNames.CREATE_DATABASE_OBJECTS, HandlerNames.MARK_DATABASE_AVAILABLE);
+                HandlerNames.PREPARE_RESTORED_DATABASE, HandlerNames.CREATE_DATABASE_OBJECTS,
+                HandlerNames.MARK_DATABASE_AVAILABLE);
         assertThat(instance).isEnded().hasNotPassed("removeInstances", "updateInstances", "createPrimaries",
                 "createReplicas");
         assertThat(driver.calledBy(task.getProcessInstanceId())).isEmpty();
