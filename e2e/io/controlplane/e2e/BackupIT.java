@@ -269,7 +269,14 @@ class BackupIT {
         s3Repository(backup.putArray("repositories").addObject());
         backup.putArray("schedules").addObject().put("id", "minutely").put("type", "incr")
                 .put("cron_expression", "* * * * *");
-        updateAndWait("bk2", spec);
+        ObjectNode body = JSON.createObjectNode();
+        body.set("spec", spec);
+        Http.Response update = Http.post(host.url("/v1/databases/bk2"), body.toString());
+        assertThat(update.status()).as(update.body()).isEqualTo(200);
+        Http.Response busy = Http.post(host.url("/v1/databases/bk2/nodes/n1/backups"), "{\"type\":\"full\"}");
+        assertThat(busy.status()).as("a backup while the database is modifying: " + busy.body()).isEqualTo(409);
+        String updateTask = update.json().path("task").path("task_id").asText();
+        assertThat(waitForTask("bk2", updateTask).path("status").asText()).isEqualTo("completed");
         JsonNode schedule = Poll.until(Duration.ofSeconds(60), () -> tasks("bk2", "backup_schedule"),
                 t -> t.size() == 1 && t.get(0).path("status").asText().equals("running"), "a running schedule task")
                 .get(0);
@@ -356,6 +363,11 @@ class BackupIT {
         assertThat(nodeTask.path("type").asText()).isEqualTo("node_restore");
         assertThat(nodeTask.path("node_name").asText()).isEqualTo("n1");
         assertThat(r.json().path("database").path("state").asText()).isEqualTo("restoring");
+        // nothing else while the restore runs
+        assertThat(Http.post(host.url("/v1/databases/" + DB + "/nodes/n1/backups"), "{\"type\":\"full\"}").status())
+                .isEqualTo(400); // the restored node has no backup config any more
+        Http.Response again = Http.post(host.url("/v1/databases/" + DB + "/restore"), body.toString());
+        assertThat(again.status()).as(again.body()).isEqualTo(409);
         String task = r.json().path("task").path("task_id").asText();
         JsonNode done = waitForTask(DB, task);
         assertThat(done.path("status").asText()).as(done + "\n" + String.join("\n", logMessages(DB, task)) + "\n"

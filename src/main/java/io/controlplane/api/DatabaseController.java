@@ -130,9 +130,9 @@ class DatabaseController {
         return new BackupStartedJson(TaskView.of(backups.backup(id, node, body, force)));
     }
 
+    /** Beyond pgEdge, so not in /v1/openapi.json (which lists pgEdge's operations); see docs/api.md. */
     @GetMapping("/v1/databases/{database_id}/nodes/{node_name}/backups")
-    @Tag(name = "Database")
-    @Operation(operationId = "list-database-node-backups", summary = "List a node's backup sets (pgbackrest info)")
+    @io.swagger.v3.oas.annotations.Hidden
     JsonNode listBackups(@PathVariable("database_id") String id, @PathVariable("node_name") String node) {
         identifier(id);
         return backups.list(id, node);
