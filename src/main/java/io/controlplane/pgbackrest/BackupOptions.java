@@ -41,7 +41,8 @@ public final class BackupOptions {
         options.forEach((k, v) -> {
             if (!OPTION_NAME.matcher(k).matches()) {
                 problems.put("backup_options." + k, "must match ^[a-z0-9-]+$");
-            } else if (RESERVED.contains(k) || k.startsWith("repo1-") || k.matches("repo[0-9]+-.*")) {
+            } else if (RESERVED.contains(k) || k.matches("repo[0-9]*-.*")) {
+                // repository settings (keys, cipher passwords, paths) come from the spec, never from a request
                 problems.put("backup_options." + k, "is set by the control plane and cannot be given");
             } else if (unsafe(v)) {
                 problems.put("backup_options." + k, "must not contain line breaks");

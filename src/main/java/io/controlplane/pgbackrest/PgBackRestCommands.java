@@ -29,7 +29,7 @@ public final class PgBackRestCommands {
 
     /**
      * A backup of the given type. Annotations become {@code --annotation=k=v}, options {@code --k=v}
-     * (reference §3.4), after the spec rules checked their names ({@link BackupRequestRules}).
+     * (reference §3.4), after {@link BackupOptions#problems} checked their names.
      */
     public static List<String> backup(String config, String type, Map<String, String> annotations,
                                       Map<String, String> options) {

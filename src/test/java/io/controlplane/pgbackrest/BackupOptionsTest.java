@@ -30,6 +30,13 @@ class BackupOptionsTest {
     }
 
     @Test
+    void refusesRepositorySettingsWithOrWithoutAnIndexSoNoKeyEverReachesAProcessVariable() {
+        assertThat(BackupOptions.problems("full", Map.of(), Map.of("repo-cipher-pass", "secret", "repo2-s3-key-secret",
+                "secret", "repo", "1"))).containsOnlyKeys("backup_options.repo-cipher-pass",
+                "backup_options.repo2-s3-key-secret");
+    }
+
+    @Test
     void refusesAnnotationsThatWouldSplitTheArgument() {
         assertThat(BackupOptions.problems("full", Map.of("a=b", "x", "ok", "line\nbreak"), Map.of()))
                 .containsOnlyKeys("annotations.a=b", "annotations.ok");

@@ -35,8 +35,4 @@ public class RestoreRequests {
         cluster.store().delete(key(databaseId, taskId));
     }
 
-    /** With the database's other records when it is deleted. */
-    public void deleteAll(String databaseId) {
-        cluster.store().deletePrefix("/restores/" + databaseId + "/");
-    }
 }

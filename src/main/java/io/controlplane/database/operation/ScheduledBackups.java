@@ -86,6 +86,10 @@ public class ScheduledBackups {
         cluster.store().delete(STARTS + businessKey);
     }
 
+    static String runsPrefix(String databaseId) {
+        return RUNS + databaseId + "/";
+    }
+
     /** The first fire time after {@code after}, as the timer reads it. */
     public static String nextFire(String cronExpression, Instant after) {
         return BackupSchedules.nextFire(cronExpression, after).toString();
