@@ -58,7 +58,12 @@ class ApiContractIT {
     /** Statuses the document lists that cannot happen for an operation of ours, and why. */
     private static final Map<String, String> NOT_APPLICABLE = Map.of(
             "list-database-tasks 404", "lists the tasks of any database id, an empty list when it has none (as pgEdge)",
-            "list-host-tasks 404", "lists the tasks of any host id, an empty list when it has none (as pgEdge)");
+            "list-host-tasks 404", "lists the tasks of any host id, an empty list when it has none (as pgEdge)",
+            // backups (P5): a success needs a backup repository; BackupIT validates these against the document
+            "backup-database-node 200", "validated by BackupIT, which has a backup repository",
+            "backup-database-node 409", "validated by BackupIT (a backup while a restore runs)",
+            "restore-database 200", "validated by BackupIT, which has a backup repository",
+            "restore-database 409", "validated by BackupIT (a restore while a restore runs)");
 
     private static Path root;
     private static EngineDatabase engineDb;
@@ -224,6 +229,11 @@ class ApiContractIT {
                 + "\"nodes\":[{\"name\":\"n1\",\"host_ids\":[\"host-1\"]}]}}"), 400);
         expect(Http.delete(h1.url("/v1/databases/Bad_Db")), 400);
         expect(Http.delete(h1.url("/v1/databases/no-such-db")), 404);
+        // backups (P5): this database has no backup_config
+        expect(Http.post(h1.url("/v1/databases/" + DB + "/nodes/n1/backups"), "{\"type\":\"full\"}"), 400);
+        expect(Http.post(h1.url("/v1/databases/no-such-db/nodes/n1/backups"), "{\"type\":\"full\"}"), 404);
+        expect(Http.post(h1.url("/v1/databases/" + DB + "/restore"), "{}"), 400);
+        expect(Http.post(h1.url("/v1/databases/no-such-db/restore"), "{}"), 404);
     }
 
     @Test

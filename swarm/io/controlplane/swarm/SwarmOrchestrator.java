@@ -21,6 +21,7 @@ import io.controlplane.common.FailureKind;
 import io.controlplane.common.PermanentException;
 import io.controlplane.common.TransientException;
 import io.controlplane.orchestrator.ComponentHealth;
+import io.controlplane.orchestrator.ExecResult;
 import io.controlplane.orchestrator.Orchestrator;
 import io.controlplane.orchestrator.ServiceChange;
 import io.controlplane.orchestrator.ServiceSpec;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,17 +57,31 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
     private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Logger log = LoggerFactory.getLogger(SwarmOrchestrator.class);
 
+    /**
+     * Reading an exec's output may wait as long as the command is silent (a pgBackRest backup copies for
+     * minutes without a line), so exec has a client of its own without the short response timeout.
+     */
+    private static final Duration EXEC_RESPONSE_TIMEOUT = Duration.ofHours(24);
+    /** How many of the last output lines an {@link ExecResult} keeps for error messages. */
+    private static final int EXEC_TAIL_LINES = 20;
+
     private final String dockerHost;
     private final DockerClient docker;
+    private final DockerClient execDocker;
     private volatile String localNodeId;
 
     public SwarmOrchestrator(String dockerHost) {
         this.dockerHost = Objects.requireNonNull(dockerHost, "dockerHost");
         this.docker = connect(dockerHost);
+        this.execDocker = connect(dockerHost, EXEC_RESPONSE_TIMEOUT);
     }
 
     /** A client for the engine at {@code dockerHost}, API pinned to {@value #API_VERSION}; connects lazily. */
     static DockerClient connect(String dockerHost) {
+        return connect(dockerHost, RESPONSE_TIMEOUT);
+    }
+
+    private static DockerClient connect(String dockerHost, Duration responseTimeout) {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(dockerHost)
                 .withDockerTlsVerify(false)
@@ -74,7 +90,7 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(URI.create(dockerHost))
                 .connectionTimeout(CONNECT_TIMEOUT)
-                .responseTimeout(RESPONSE_TIMEOUT)
+                .responseTimeout(responseTimeout)
                 .maxConnections(16)
                 .build();
         return DockerClientImpl.getInstance(config, http);
@@ -221,6 +237,41 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
     }
 
     @Override
+    public ExecResult exec(String serviceName, List<String> command, Duration timeout, Consumer<String> lines) {
+        ServiceStatus status = serviceStatus(serviceName).orElseThrow(() -> new TransientException(
+                "swarm service " + serviceName + " does not exist (yet)"));
+        String container = status.containerId().filter(c -> "running".equals(status.taskState()))
+                .orElseThrow(() -> new TransientException("swarm service " + serviceName + " has no running container"
+                        + " (task " + status.taskState() + status.message().map(m -> ": " + m).orElse("") + ")"));
+        String execId = call("create exec in " + shortId(container), () -> execDocker.execCreateCmd(container)
+                .withCmd(command.toArray(String[]::new)).withAttachStdout(true).withAttachStderr(true).exec()).getId();
+        ExecOutput output = new ExecOutput(lines, EXEC_TAIL_LINES);
+        boolean finished;
+        try {
+            finished = raw(() -> {
+                try {
+                    return execDocker.execStartCmd(execId).exec(output).awaitCompletion(timeout.toMillis(),
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TransientException("interrupted while running " + command.get(0) + " in " + serviceName, e);
+                }
+            });
+        } catch (DockerException e) {
+            throw DockerFailures.translate(e, "run " + command.get(0) + " in " + serviceName);
+        } finally {
+            output.flush();
+        }
+        if (!finished) {
+            closeQuietly(output);
+            throw new TransientException(command.get(0) + " in " + serviceName + " still runs after "
+                    + timeout.toSeconds() + " s; it was left running");
+        }
+        Long exitCode = call("inspect exec", () -> execDocker.inspectExecCmd(execId).exec()).getExitCodeLong();
+        return new ExecResult(exitCode == null ? -1 : exitCode.intValue(), output.tail());
+    }
+
+    @Override
     public List<String> listServices(Map<String, String> labels) {
         List<Service> services = call("list services", () -> labels.isEmpty()
                 ? docker.listServicesCmd().exec()
@@ -256,10 +307,15 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
 
     @Override
     public void close() {
+        closeQuietly(docker);
+        closeQuietly(execDocker);
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
         try {
-            docker.close();
+            closeable.close();
         } catch (IOException e) {
-            log.debug("closing the docker client failed", e);
+            log.debug("closing {} failed", closeable, e);
         }
     }
 

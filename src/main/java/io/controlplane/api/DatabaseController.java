@@ -8,6 +8,7 @@ import io.controlplane.database.DatabaseDetails;
 import io.controlplane.database.DatabaseService;
 import io.controlplane.database.HaOperationService;
 import io.controlplane.database.InstanceStatus;
+import io.controlplane.database.operation.BackupRequests;
 import io.controlplane.database.spec.SpecJsonWriter;
 import io.controlplane.database.spec.SpecRedactor;
 import io.swagger.v3.oas.annotations.Operation;
@@ -33,12 +34,14 @@ class DatabaseController {
 
     private final DatabaseService databases;
     private final HaOperationService haOperations;
+    private final BackupRequests backups;
     private final SpecJsonWriter specWriter = new SpecJsonWriter();
     private final SpecRedactor redactor = new SpecRedactor();
 
-    DatabaseController(DatabaseService databases, HaOperationService haOperations) {
+    DatabaseController(DatabaseService databases, HaOperationService haOperations, BackupRequests backups) {
         this.databases = databases;
         this.haOperations = haOperations;
+        this.backups = backups;
     }
 
     record ConnectionInfoJson(List<String> addresses, int port) {
@@ -151,6 +154,44 @@ class DatabaseController {
                     + AVAILABLE_UPGRADES + ")");
         });
         return values.contains(AVAILABLE_UPGRADES);
+    }
+
+    // ---- backups and restores (P5)
+
+    record BackupStartedJson(TaskView.TaskJson task) {
+    }
+
+    record RestoreStartedJson(TaskView.TaskJson task, List<TaskView.TaskJson> nodeTasks, DatabaseJson database) {
+    }
+
+    @PostMapping("/v1/databases/{database_id}/nodes/{node_name}/backups")
+    @Tag(name = "Database")
+    @Operation(operationId = "backup-database-node", summary = "Back up a node with pgBackRest (process backup-node)")
+    BackupStartedJson backup(@PathVariable("database_id") String id, @PathVariable("node_name") String node,
+                             @RequestParam(required = false, defaultValue = "false") boolean force,
+                             @RequestBody(required = false) JsonNode body) {
+        identifier(id);
+        return new BackupStartedJson(TaskView.of(backups.backup(id, node, body, force)));
+    }
+
+    /** Beyond pgEdge, so not in /v1/openapi.json (which lists pgEdge's operations); see docs/api.md. */
+    @GetMapping("/v1/databases/{database_id}/nodes/{node_name}/backups")
+    @io.swagger.v3.oas.annotations.Hidden
+    JsonNode listBackups(@PathVariable("database_id") String id, @PathVariable("node_name") String node) {
+        identifier(id);
+        return backups.list(id, node);
+    }
+
+    @PostMapping("/v1/databases/{database_id}/restore")
+    @Tag(name = "Database")
+    @Operation(operationId = "restore-database", summary = "Restore nodes in place from a backup (process restore-database)")
+    RestoreStartedJson restore(@PathVariable("database_id") String id,
+                               @RequestParam(required = false, defaultValue = "false") boolean force,
+                               @RequestBody(required = false) JsonNode body) {
+        identifier(id);
+        BackupRequests.RestoreStarted started = backups.restore(id, body == null ? NullNode.getInstance() : body, force);
+        return new RestoreStartedJson(TaskView.of(started.task()),
+                started.nodeTasks().stream().map(TaskView::of).toList(), json(databases.get(id)));
     }
 
     private DatabaseJson json(DatabaseDetails d) {

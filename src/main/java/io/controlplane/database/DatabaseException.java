@@ -16,7 +16,7 @@ public class DatabaseException extends RuntimeException {
         return kind;
     }
 
-    static DatabaseException notFound() {
+    public static DatabaseException notFound() {
         return new DatabaseException(Kind.NOT_FOUND, "no database found with the given ID");
     }
 }

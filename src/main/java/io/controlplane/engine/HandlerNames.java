@@ -59,8 +59,23 @@ public final class HandlerNames {
     public static final String WAIT_FOR_INSTANCE_RUNNING = "waitForInstanceRunning";
     public static final String ORDER_ROLLING_UPDATE = "orderRollingUpdate";
 
+    // backups (P5): configure-instance, backup-node, restore-database
+    public static final String WRITE_PGBACKREST_CONFIG = "writePgBackRestConfig";
+    public static final String FIND_NODE_PRIMARY = "findNodePrimary";
+    public static final String CREATE_PGBACKREST_STANZA = "createPgBackRestStanza";
+    public static final String RUN_PGBACKREST_BACKUP = "runPgBackRestBackup";
+    public static final String PLAN_RESTORE = "planRestore";
+    public static final String CLEAR_PATRONI_STATE = "clearPatroniState";
+    public static final String PREPARE_RESTORE_DIRECTORY = "prepareRestoreDirectory";
+    public static final String PREPARE_RESTORED_DATABASE = "prepareRestoredDatabase";
+    public static final String FINISH_RESTORE = "finishRestore";
+    public static final String START_SCHEDULED_BACKUP = "startScheduledBackup";
+    static final List<String> BACKUPS = List.of(WRITE_PGBACKREST_CONFIG, FIND_NODE_PRIMARY, CREATE_PGBACKREST_STANZA,
+            RUN_PGBACKREST_BACKUP, PLAN_RESTORE, CLEAR_PATRONI_STATE, PREPARE_RESTORE_DIRECTORY,
+            PREPARE_RESTORED_DATABASE, FINISH_RESTORE, START_SCHEDULED_BACKUP);
+
     /** Every handler the product ships (each has a class in {@code delegates/} and a Modeler template). */
-    public static final List<String> ALL = List.of(PLAN_DATABASE, CREATE_DATABASE_OBJECTS, MARK_DATABASE_AVAILABLE,
+    public static final List<String> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(PLAN_DATABASE, CREATE_DATABASE_OBJECTS, MARK_DATABASE_AVAILABLE,
             DELETE_DATABASE_RECORDS, ALLOCATE_PORTS, CREATE_ETCD_CREDENTIALS, WRITE_PATRONI_CONFIG,
             CREATE_SWARM_SERVICE, UPDATE_SWARM_SERVICE, APPLY_PATRONI_CONFIG, WAIT_FOR_INSTANCE,
             REMOVE_SWARM_SERVICE, REMOVE_INSTANCE_DATA, REMOVE_HOST_FROM_SPECS, CHECK_DATABASE_UPDATES,
@@ -69,7 +84,7 @@ public final class HandlerNames {
             START_REPLICATION_FROM_PEERS, SUBSCRIBE_PEERS_TO_NODE, DROP_NODE_SUBSCRIPTIONS, REMOVE_NODE_FROM_PEER,
             CHOOSE_CANDIDATE, SWITCH_OVER_TO_CANDIDATE, CHECK_NODE_NEEDS_FAILOVER, FAIL_OVER_TO_CANDIDATE,
             WAIT_FOR_NODE_PRIMARY, RESTART_POSTGRES, STOP_INSTANCE_SERVICE, START_INSTANCE_SERVICE,
-            WAIT_FOR_INSTANCE_RUNNING, ORDER_ROLLING_UPDATE);
+            WAIT_FOR_INSTANCE_RUNNING, ORDER_ROLLING_UPDATE), BACKUPS.stream()).toList();
 
     private HandlerNames() {
     }

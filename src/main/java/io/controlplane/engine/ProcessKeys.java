@@ -21,6 +21,17 @@ public final class ProcessKeys {
     public static final String STOP_INSTANCE = "stop-instance";
     public static final String START_INSTANCE = "start-instance";
 
+    // ---- backups (P5)
+    /** A pgBackRest backup of one node, on its primary's host (API and schedules). */
+    public static final String BACKUP_NODE = "backup-node";
+    /** An in-place restore of nodes from a pgBackRest backup; their replicas are rebuilt. */
+    public static final String RESTORE_DATABASE = "restore-database";
+    /**
+     * One waiting instance per backup schedule of a node (a long-running task of type backup_schedule):
+     * a timer, then a backup-node operation, again.
+     */
+    public static final String BACKUP_SCHEDULE = "backup-schedule";
+
     /** Ports, etcd user, Patroni config and certificates of one instance: what its container needs. */
     public static final String CONFIGURE_INSTANCE = "configure-instance";
     public static final String CREATE_INSTANCE = "create-instance";
@@ -39,7 +50,7 @@ public final class ProcessKeys {
     /** Processes that are a task of their own and end it through {@code ${operationListener}}. */
     public static final List<String> OPERATIONS = List.of(CREATE_DATABASE, UPDATE_DATABASE, DELETE_DATABASE,
             REMOVE_HOST, UPGRADE_DATABASE, SWITCHOVER_NODE, FAILOVER_NODE, RESTART_INSTANCE, STOP_INSTANCE,
-            START_INSTANCE);
+            START_INSTANCE, BACKUP_NODE, RESTORE_DATABASE, BACKUP_SCHEDULE);
     /** Processes used only through call activities; a BPMN error in them ends the calling operation. */
     public static final List<String> CALLED = List.of(CONFIGURE_INSTANCE, CREATE_INSTANCE, UPDATE_INSTANCE,
             REMOVE_INSTANCE, CONFIGURE_REPLICATION, ADD_REPLICATION_NODE, REMOVE_REPLICATION_NODE, SWITCH_NODE_PRIMARY);

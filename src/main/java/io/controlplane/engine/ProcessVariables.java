@@ -97,6 +97,38 @@ public final class ProcessVariables {
     public static final String SWITCHOVER_NODES = "switchoverNodes";
     public static final List<String> ROLLING_ORDER = List.of(UPGRADE_REPLICAS, UPGRADE_PRIMARIES, SWITCHOVER_NODES);
 
+    // ---- backups (P5): backup-node and restore-database
+    /** {@code full}, {@code diff} or {@code incr}. */
+    public static final String BACKUP_TYPE = "backupType";
+    /** The request's annotations as a JSON object (no secrets: pgBackRest shows them in info). */
+    public static final String BACKUP_ANNOTATIONS = "backupAnnotations";
+    /** The request's extra pgBackRest options as a JSON object (repository options are refused). */
+    public static final String BACKUP_OPTIONS = "backupOptions";
+    /** The schedule that started a backup, empty for an API request. */
+    public static final String BACKUP_SCHEDULE = "backupSchedule";
+    /** Set by "Find node primary": the instance that is primary and its host. */
+    public static final String PRIMARY_INSTANCE = "primaryInstance";
+    public static final String PRIMARY_HOST = "primaryHost";
+    /** Set by "Run pgBackRest backup" when the primary moved before the backup started. */
+    public static final String PRIMARY_MOVED = "primaryMoved";
+    /** {@code node=task id,...}: the node_restore task of each restored node. */
+    public static final String NODE_TASKS = "nodeTasks";
+    /** Set by "Plan restore": the instances that bootstrap from the backup, the replicas rebuilt after. */
+    public static final String RESTORE_PRIMARIES = "restorePrimaries";
+    public static final String RESTORE_REPLICAS = "restoreReplicas";
+    public static final String RESTORE_INSTANCES = "restoreInstances";
+    /** backup-schedule: which schedule of the node's backup config, its cron expression, when it fires next. */
+    public static final String SCHEDULE_ID = "scheduleId";
+    /** Which schedule an instance runs, as the reconciler finds it: database, node, id and a hash of type and cron. */
+    public static final String SCHEDULE_KEY = "scheduleKey";
+    public static final String CRON_EXPRESSION = "cronExpression";
+    /** An ISO-8601 UTC time; the timer waits for it. */
+    public static final String NEXT_FIRE = "nextFire";
+    /** Set by "Start scheduled backup" when the schedule is no longer in the spec (or changed). */
+    public static final String SCHEDULE_REMOVED = "scheduleRemoved";
+    public static final List<String> RESTORE_PLAN = List.of(RESTORE_PRIMARIES, RESTORE_REPLICAS, RESTORE_INSTANCES,
+            NODES, INSTANCE_HOSTS, NODE_HOSTS);
+
     private ProcessVariables() {
     }
 
@@ -106,6 +138,9 @@ public final class ProcessVariables {
             case HandlerNames.PLAN_DATABASE -> PLAN;
             case HandlerNames.CHOOSE_CANDIDATE -> List.of(CANDIDATE_INSTANCE_ID, CANDIDATE_HOST);
             case HandlerNames.ORDER_ROLLING_UPDATE -> ROLLING_ORDER;
+            case HandlerNames.FIND_NODE_PRIMARY -> List.of(PRIMARY_INSTANCE, PRIMARY_HOST);
+            case HandlerNames.RUN_PGBACKREST_BACKUP -> List.of(PRIMARY_MOVED);
+            case HandlerNames.PLAN_RESTORE -> RESTORE_PLAN;
             default -> List.of();
         };
     }
@@ -153,6 +188,44 @@ public final class ProcessVariables {
         vars.put(REQUEST_HOST, requestHost);
         vars.put(NODE_NAME, nodeName);
         vars.put(CANDIDATE_INSTANCE_ID, candidate);
+        return vars;
+    }
+
+    /** What backup-node starts with; annotations and options are JSON objects. */
+    public static Map<String, Object> backupNode(String databaseId, String nodeName, String type, String annotationsJson,
+                                                 String optionsJson, String schedule, String requestHost) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put(DATABASE_ID, databaseId);
+        vars.put(NODE_NAME, nodeName);
+        vars.put(BACKUP_TYPE, type);
+        vars.put(BACKUP_ANNOTATIONS, annotationsJson);
+        vars.put(BACKUP_OPTIONS, optionsJson);
+        vars.put(BACKUP_SCHEDULE, schedule);
+        vars.put(REQUEST_HOST, requestHost);
+        return vars;
+    }
+
+    /** What a backup-schedule instance starts with. */
+    public static Map<String, Object> backupSchedule(String scheduleKey, String databaseId, String nodeName,
+                                                     String scheduleId, String type, String cronExpression,
+                                                     String nextFire) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put(SCHEDULE_KEY, scheduleKey);
+        vars.put(DATABASE_ID, databaseId);
+        vars.put(NODE_NAME, nodeName);
+        vars.put(SCHEDULE_ID, scheduleId);
+        vars.put(BACKUP_TYPE, type);
+        vars.put(CRON_EXPRESSION, cronExpression);
+        vars.put(NEXT_FIRE, nextFire);
+        return vars;
+    }
+
+    /** What restore-database starts with; the restore config (with keys) stays in etcd. */
+    public static Map<String, Object> restoreDatabase(String databaseId, String requestHost, Map<String, String> nodeTasks) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put(DATABASE_ID, databaseId);
+        vars.put(REQUEST_HOST, requestHost);
+        vars.put(NODE_TASKS, pairs(nodeTasks));
         return vars;
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Runs services on the local host's orchestrator. Every call is idempotent, so BPMN steps can call it
@@ -37,6 +38,15 @@ public interface Orchestrator {
 
     /** Replaces the running container of the service without changing its spec (a restart). */
     void restartService(String name);
+
+    /**
+     * Runs {@code command} in the running container of the service on this host, as the container's
+     * user, and hands each line it writes (stdout and stderr) to {@code lines} as it comes. A command that
+     * outlives {@code timeout} is left running and the call fails transiently.
+     *
+     * @throws io.controlplane.common.TransientException when the service has no running container here
+     */
+    ExecResult exec(String serviceName, List<String> command, Duration timeout, Consumer<String> lines);
 
     /** Names of the services that carry all the given labels. */
     List<String> listServices(Map<String, String> labels);

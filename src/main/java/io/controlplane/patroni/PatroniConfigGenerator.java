@@ -131,6 +131,16 @@ public final class PatroniConfigGenerator {
         bootstrap.put("dcs", dcs);
         // The image has only the C, C.utf8 and POSIX locales.
         bootstrap.put("initdb", List.of("data-checksums", map("encoding", "UTF8"), map("locale", "C.UTF-8")));
+        cfg.restoreCommand().ifPresent(command -> {
+            // a node created from a backup (reference §6.3): the restore leaves recovery settings that
+            // Patroni must keep so Postgres recovers to the target and promotes
+            Map<String, Object> restore = new LinkedHashMap<>();
+            restore.put("command", command);
+            restore.put("keep_existing_recovery_conf", true);
+            restore.put("no_params", true);
+            bootstrap.put("method", "restore");
+            bootstrap.put("restore", restore);
+        });
         return bootstrap;
     }
 
@@ -163,6 +173,9 @@ public final class PatroniConfigGenerator {
     private static Map<String, String> split(PatroniInstanceConfig cfg, boolean dcs) {
         Map<String, String> all = new LinkedHashMap<>(FIXED_DEFAULTS);
         all.putAll(PostgresTuning.parameters(cfg.memoryBytes(), cfg.cpus(), cfg.clusterSize()));
+        // WAL goes to the repositories while backups are configured; archive_mode stays on either way,
+        // so turning backups on or off needs a reload, never a restart
+        cfg.archiveCommand().ifPresent(command -> all.put("archive_command", command));
         // Server TLS goes here (ssl, ssl_cert_file, ssl_key_file, ssl_ca_file under
         // ContainerPaths.CERTIFICATES/postgres) once instances get server certificates; off until then.
         cfg.postgresqlConf().forEach((name, value) -> all.put(name.toLowerCase(Locale.ROOT), value));

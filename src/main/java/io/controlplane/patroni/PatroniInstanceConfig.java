@@ -17,6 +17,10 @@ import java.util.Optional;
  * @param hbaEntries       user pg_hba lines, node-level first, then database-level
  * @param systemAddresses  addresses of every host of the database, for system pg_hba rules and the
  *                         REST API allowlist
+ * @param archiveCommandOrNull  the {@code archive_command} while backups are configured (pgBackRest's
+ *                         archive-push); null archives nothing ({@code /bin/true})
+ * @param restoreCommandOrNull  the command Patroni bootstraps a new node with instead of initdb (a
+ *                         pgBackRest restore); null bootstraps with initdb
  */
 public record PatroniInstanceConfig(
         String databaseId,
@@ -40,7 +44,9 @@ public record PatroniInstanceConfig(
         Map<String, String> postgresqlConf,
         List<String> hbaEntries,
         List<String> identEntries,
-        List<String> systemAddresses) {
+        List<String> systemAddresses,
+        String archiveCommandOrNull,
+        String restoreCommandOrNull) {
 
     /** The superuser the control plane connects as (reference: {@code pgedge}). */
     public static final String SUPERUSER = "pgedge";
@@ -56,6 +62,35 @@ public record PatroniInstanceConfig(
         hbaEntries = List.copyOf(hbaEntries);
         identEntries = List.copyOf(identEntries);
         systemAddresses = List.copyOf(systemAddresses);
+    }
+
+    /** An instance without backups or restore. */
+    public PatroniInstanceConfig(String databaseId, String tenantIdOrNull, String nodeName, int nodeOrdinal,
+                                 String instanceId, String postgresMajor, String advertiseAddress, int postgresPort,
+                                 int patroniPort, List<String> etcdHosts, String etcdUser, String etcdPassword,
+                                 String superuserPassword, String replicationPassword, int clusterSize, int nodeSize,
+                                 long memoryBytes, double cpus, Map<String, String> postgresqlConf,
+                                 List<String> hbaEntries, List<String> identEntries, List<String> systemAddresses) {
+        this(databaseId, tenantIdOrNull, nodeName, nodeOrdinal, instanceId, postgresMajor, advertiseAddress,
+                postgresPort, patroniPort, etcdHosts, etcdUser, etcdPassword, superuserPassword, replicationPassword,
+                clusterSize, nodeSize, memoryBytes, cpus, postgresqlConf, hbaEntries, identEntries, systemAddresses,
+                null, null);
+    }
+
+    /** The same instance archiving with {@code archiveCommand} and bootstrapping with {@code restoreCommand}. */
+    public PatroniInstanceConfig withPgBackRest(String archiveCommand, String restoreCommand) {
+        return new PatroniInstanceConfig(databaseId, tenantIdOrNull, nodeName, nodeOrdinal, instanceId, postgresMajor,
+                advertiseAddress, postgresPort, patroniPort, etcdHosts, etcdUser, etcdPassword, superuserPassword,
+                replicationPassword, clusterSize, nodeSize, memoryBytes, cpus, postgresqlConf, hbaEntries,
+                identEntries, systemAddresses, archiveCommand, restoreCommand);
+    }
+
+    public Optional<String> archiveCommand() {
+        return Optional.ofNullable(archiveCommandOrNull);
+    }
+
+    public Optional<String> restoreCommand() {
+        return Optional.ofNullable(restoreCommandOrNull);
     }
 
     public Optional<String> tenantId() {

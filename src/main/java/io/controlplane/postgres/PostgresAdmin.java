@@ -184,6 +184,15 @@ public final class PostgresAdmin {
         }
     }
 
+    /** Whether a database of that name exists (a node restored from a backup has the source's name). */
+    public boolean databaseExists(String name) {
+        try (Connection c = connect(ADMIN_DATABASE, ADMIN_SOCKET_TIMEOUT_SECONDS)) {
+            return databaseOwner(c, name).isPresent();
+        } catch (SQLException e) {
+            throw translate(e, "looking up database '" + name + "'", SqlStates.Author.CONTROL_PLANE);
+        }
+    }
+
     /** The value as {@code SHOW} gives it, with its unit ({@code 128MB}). */
     public String setting(String name) {
         try (Connection c = connect(ADMIN_DATABASE, ADMIN_SOCKET_TIMEOUT_SECONDS);

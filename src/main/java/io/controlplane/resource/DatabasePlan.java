@@ -107,7 +107,7 @@ public record DatabasePlan(
         return new InstanceSpec(s.instanceId(), s.databaseId(), s.tenantIdOrNull(), s.databaseName(), s.nodeName(),
                 s.nodeOrdinal(), s.hostId(), intendedPrimary, s.postgresVersion(), s.image(), s.port(),
                 s.patroniPort(), s.memoryOrNull(), s.cpusOrNull(), s.postgresqlConf(), s.hbaEntries(),
-                s.identEntries(), s.extraLabels(), s.extraVolumes(), s.clusterSize(), s.nodeSize());
+                s.identEntries(), s.extraLabels(), s.extraVolumes(), s.clusterSize(), s.nodeSize(), s.backupOrNull());
     }
 
     static List<String> ids(Collection<InstanceSpec> specs) {

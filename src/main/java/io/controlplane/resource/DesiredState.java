@@ -1,17 +1,22 @@
 package io.controlplane.resource;
 
+import io.controlplane.database.spec.BackupConfigSpec;
 import io.controlplane.database.spec.ConfValue;
 import io.controlplane.database.spec.DatabaseNodeSpec;
 import io.controlplane.database.spec.DatabaseSpec;
 import io.controlplane.database.spec.ExtraVolume;
 import io.controlplane.database.spec.OrchestratorOpts;
+import io.controlplane.database.spec.RepositorySpec;
+import io.controlplane.database.spec.RestoreConfigSpec;
 import io.controlplane.database.spec.SwarmOpts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -40,6 +45,7 @@ public final class DesiredState {
             List<ExtraVolume> volumes = swarm.map(SwarmOpts::extraVolumes).orElse(List.of());
             int port = fixedPort(spec.effectivePort(node));
             int patroniPort = fixedPort(spec.effectivePatroniPort(node));
+            InstanceBackup backup = backup(spec, node);
             for (int i = 0; i < node.hostIds().size(); i++) {
                 String hostId = node.hostIds().get(i);
                 result.add(new InstanceSpec(
@@ -63,10 +69,33 @@ public final class DesiredState {
                         labels,
                         volumes,
                         spec.nodes().size(),
-                        node.hostIds().size()));
+                        node.hostIds().size(),
+                        backup));
             }
         }
         return result;
+    }
+
+    /**
+     * Backups of a node (node-level {@code backup_config} over the database's) archive WAL; a node
+     * without {@code source_node} whose spec has a {@code restore_config} (node over database) is created
+     * from that backup; posix and cifs repositories of both are mounted into the node's containers.
+     */
+    static InstanceBackup backup(DatabaseSpec spec, DatabaseNodeSpec node) {
+        Optional<BackupConfigSpec> backup = node.backupConfig().or(spec::backupConfig);
+        Optional<RestoreConfigSpec> restore = node.sourceNode().filter(s -> !s.isEmpty()).isPresent()
+                ? Optional.empty() : node.restoreConfig().or(spec::restoreConfig);
+        TreeSet<String> mounts = new TreeSet<>();
+        List<RepositorySpec> repositories = new ArrayList<>();
+        backup.ifPresent(b -> repositories.addAll(b.repositories()));
+        restore.ifPresent(r -> repositories.add(r.repository()));
+        for (RepositorySpec r : repositories) {
+            if (Set.of("posix", "cifs").contains(r.type())) {
+                r.basePath().ifPresent(mounts::add);
+            }
+        }
+        return new InstanceBackup(backup.isPresent(), List.copyOf(mounts),
+                restore.isPresent() ? InstanceBackup.FROM_SPEC : null);
     }
 
     /** Node names are {@code n<digits>}; the digits are the node's ordinal. */

@@ -12,6 +12,7 @@ import java.util.Optional;
  * stored spec carries the real port and later plans reuse it.
  *
  * @param intendedPrimary the node's first host: the instance that bootstraps the node's Patroni cluster
+ * @param backupOrNull    archiving, repository mounts and restore source; null is {@link InstanceBackup#NONE}
  */
 public record InstanceSpec(
         String instanceId,
@@ -34,7 +35,8 @@ public record InstanceSpec(
         Map<String, String> extraLabels,
         List<ExtraVolume> extraVolumes,
         int clusterSize,
-        int nodeSize) {
+        int nodeSize,
+        InstanceBackup backupOrNull) {
 
     public InstanceSpec {
         Objects.requireNonNull(instanceId, "instanceId");
@@ -44,6 +46,30 @@ public record InstanceSpec(
         identEntries = List.copyOf(identEntries == null ? List.of() : identEntries);
         extraLabels = Map.copyOf(extraLabels == null ? Map.of() : extraLabels);
         extraVolumes = List.copyOf(extraVolumes == null ? List.of() : extraVolumes);
+        // stored specs written before backups existed have none; NONE and null must compare equal
+        backupOrNull = backupOrNull == null || backupOrNull.isNone() ? null : backupOrNull;
+    }
+
+    /** An instance without backups or restore. */
+    public InstanceSpec(String instanceId, String databaseId, String tenantIdOrNull, String databaseName,
+                        String nodeName, int nodeOrdinal, String hostId, boolean intendedPrimary,
+                        String postgresVersion, String image, int port, int patroniPort, String memoryOrNull,
+                        String cpusOrNull, Map<String, String> postgresqlConf, List<String> hbaEntries,
+                        List<String> identEntries, Map<String, String> extraLabels, List<ExtraVolume> extraVolumes,
+                        int clusterSize, int nodeSize) {
+        this(instanceId, databaseId, tenantIdOrNull, databaseName, nodeName, nodeOrdinal, hostId, intendedPrimary,
+                postgresVersion, image, port, patroniPort, memoryOrNull, cpusOrNull, postgresqlConf, hbaEntries,
+                identEntries, extraLabels, extraVolumes, clusterSize, nodeSize, null);
+    }
+
+    public InstanceBackup backup() {
+        return backupOrNull == null ? InstanceBackup.NONE : backupOrNull;
+    }
+
+    public InstanceSpec withBackup(InstanceBackup backup) {
+        return new InstanceSpec(instanceId, databaseId, tenantIdOrNull, databaseName, nodeName, nodeOrdinal, hostId,
+                intendedPrimary, postgresVersion, image, port, patroniPort, memoryOrNull, cpusOrNull, postgresqlConf,
+                hbaEntries, identEntries, extraLabels, extraVolumes, clusterSize, nodeSize, backup);
     }
 
     public Optional<String> tenantId() { return Optional.ofNullable(tenantIdOrNull); }
@@ -62,7 +88,7 @@ public record InstanceSpec(
     public InstanceSpec withPorts(int newPort, int newPatroniPort) {
         return new InstanceSpec(instanceId, databaseId, tenantIdOrNull, databaseName, nodeName, nodeOrdinal, hostId,
                 intendedPrimary, postgresVersion, image, newPort, newPatroniPort, memoryOrNull, cpusOrNull,
-                postgresqlConf, hbaEntries, identEntries, extraLabels, extraVolumes, clusterSize, nodeSize);
+                postgresqlConf, hbaEntries, identEntries, extraLabels, extraVolumes, clusterSize, nodeSize, backupOrNull);
     }
 
     /** Ports left to allocation (0) take the ones this instance already has, so they stay stable. */

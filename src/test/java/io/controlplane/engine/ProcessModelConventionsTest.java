@@ -320,6 +320,23 @@ class ProcessModelConventionsTest {
             vars.add(ProcessVariables.TASK_ID);
             return vars;
         }
+        if (key.equals(ProcessKeys.BACKUP_NODE)) {
+            Set<String> vars = new HashSet<>(ProcessVariables.backupNode("d", "n1", "full", "{}", "{}", "", "r").keySet());
+            vars.add(ProcessVariables.TASK_ID);
+            return vars;
+        }
+        if (key.equals(ProcessKeys.BACKUP_SCHEDULE)) {
+            Set<String> vars = new HashSet<>(ProcessVariables.backupSchedule("k", "d", "n1", "s", "full", "* * * * *",
+                    "2026-01-01T00:00:00Z").keySet());
+            vars.add(ProcessVariables.TASK_ID);
+            vars.add(ProcessVariables.SCHEDULE_REMOVED);
+            return vars;
+        }
+        if (key.equals(ProcessKeys.RESTORE_DATABASE)) {
+            Set<String> vars = new HashSet<>(ProcessVariables.restoreDatabase("d", "r", Map.of()).keySet());
+            vars.add(ProcessVariables.TASK_ID);
+            return vars;
+        }
         Set<String> vars = null;
         if (ProcessKeys.OPERATIONS.contains(key)) {
             vars = new HashSet<>(startVariables(key).keySet());

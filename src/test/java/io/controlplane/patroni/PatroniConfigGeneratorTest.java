@@ -137,6 +137,26 @@ class PatroniConfigGeneratorTest {
         assertThat(text).doesNotContain("super-secret", "repl-secret", "etcd-secret");
     }
 
+    @Test
+    void backupsArchiveWithPgBackRestAndANodeFromABackupBootstrapsWithItsRestore() throws IOException {
+        PatroniInstanceConfig cfg = singleNode().withPgBackRest(
+                "pgbackrest --config=/opt/controlplane/configs/pgbackrest.backup.conf --stanza=db archive-push \"%p\"",
+                "/bin/sh /opt/controlplane/configs/pgbackrest-restore.sh");
+        String yaml = generator.render(cfg);
+
+        assertGolden("backups_and_restore.yaml", yaml);
+        assertThat(section(yaml, "postgresql", "parameters")).containsEntry("archive_mode", "on")
+                .containsEntry("archive_command", cfg.archiveCommandOrNull());
+        Map<String, Object> bootstrap = section(yaml, "bootstrap");
+        assertThat(bootstrap.get("method")).isEqualTo("restore");
+        assertThat(section(yaml, "bootstrap", "restore")).containsEntry("keep_existing_recovery_conf", true)
+                .containsEntry("no_params", true).containsEntry("command", cfg.restoreCommandOrNull());
+        // without backups nothing is archived and initdb bootstraps
+        assertThat(section(generator.render(singleNode()), "postgresql", "parameters"))
+                .containsEntry("archive_command", "/bin/true");
+        assertThat(section(generator.render(singleNode()), "bootstrap")).doesNotContainKeys("method", "restore");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> section(String yaml, String... path) {
         Map<String, Object> node = new Yaml().load(yaml);

@@ -36,10 +36,10 @@ class DatabaseProcessesTest {
 
     /** The steps of create-instance for one instance, configure-instance's included. */
     private static final List<String> CREATE_STEPS = List.of(HandlerNames.ALLOCATE_PORTS,
-            HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG, HandlerNames.CREATE_SWARM_SERVICE,
+            HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG, HandlerNames.WRITE_PGBACKREST_CONFIG, HandlerNames.CREATE_SWARM_SERVICE,
             HandlerNames.WAIT_FOR_INSTANCE);
     private static final List<String> UPDATE_STEPS = List.of(HandlerNames.ALLOCATE_PORTS,
-            HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG, HandlerNames.UPDATE_SWARM_SERVICE,
+            HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG, HandlerNames.WRITE_PGBACKREST_CONFIG, HandlerNames.UPDATE_SWARM_SERVICE,
             HandlerNames.APPLY_PATRONI_CONFIG, HandlerNames.WAIT_FOR_INSTANCE);
     private static final List<String> REMOVE_STEPS = List.of(HandlerNames.REMOVE_SWARM_SERVICE,
             HandlerNames.REMOVE_INSTANCE_DATA);
@@ -100,7 +100,8 @@ class DatabaseProcessesTest {
         assertThat(indexOf(steps, s -> s.handler().equals(HandlerNames.CREATE_REPLICATION_SLOTS), true))
                 .isLessThan(indexOf(steps, s -> s.handler().equals(HandlerNames.CREATE_SUBSCRIPTIONS), false));
         assertThat(steps.get(steps.size() - 1).at()).isEqualTo("markDatabaseAvailable@" + driver.requestHost);
-        assertThat(steps).hasSize(1 + 3 * CREATE_STEPS.size() + 2 + 2 * MESH_STEPS.size() + 1);
+        // plan, the instances, "Prepare restored database" and "Create users..." per node, the mesh, mark available
+        assertThat(steps).hasSize(1 + 3 * CREATE_STEPS.size() + 2 + 2 + 2 * MESH_STEPS.size() + 1);
         // every step of every called process belongs to the operation's task
         assertThat(steps).extracting(Step::businessKey).containsOnly(task.getTaskId());
 
@@ -133,8 +134,8 @@ class DatabaseProcessesTest {
 
         assertThat(steps).extracting(Step::handler).containsExactly(HandlerNames.PLAN_DATABASE,
                 HandlerNames.ALLOCATE_PORTS, HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG,
-                HandlerNames.CREATE_SWARM_SERVICE, HandlerNames.WAIT_FOR_INSTANCE, HandlerNames.CREATE_DATABASE_OBJECTS,
-                HandlerNames.MARK_DATABASE_AVAILABLE);
+                HandlerNames.WRITE_PGBACKREST_CONFIG, HandlerNames.CREATE_SWARM_SERVICE, HandlerNames.WAIT_FOR_INSTANCE, HandlerNames.PREPARE_RESTORED_DATABASE,
+                HandlerNames.CREATE_DATABASE_OBJECTS, HandlerNames.MARK_DATABASE_AVAILABLE);
         assertThat(instance).isEnded().hasPassed("createPrimaries").hasNotPassed("createReplicas");
         assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
     }
@@ -295,7 +296,8 @@ class DatabaseProcessesTest {
                 ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA)) : DONE);
 
         assertThat(steps).extracting(Step::handler).containsExactly(HandlerNames.PLAN_DATABASE,
-                HandlerNames.CREATE_DATABASE_OBJECTS, HandlerNames.MARK_DATABASE_AVAILABLE);
+                HandlerNames.PREPARE_RESTORED_DATABASE, HandlerNames.CREATE_DATABASE_OBJECTS,
+                HandlerNames.MARK_DATABASE_AVAILABLE);
         assertThat(instance).isEnded().hasNotPassed("removeReplicationNodes", "removeInstances", "updateInstances",
                 "createPrimaries", "copyNodeRoles", "createReplicas", "addReplicationNodes");
         // configure-replication is always called; with no node in the mesh it has nothing to do

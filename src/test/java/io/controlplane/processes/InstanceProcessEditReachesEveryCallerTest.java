@@ -71,7 +71,7 @@ class InstanceProcessEditReachesEveryCallerTest {
 
         assertThat(handlersOf(created, "db-n1-a")).containsExactly(HandlerNames.ALLOCATE_PORTS,
                 HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG,
-                HandlerNames.CREATE_SWARM_SERVICE, HandlerNames.WAIT_FOR_INSTANCE, HEALTH_CHECK);
+                HandlerNames.WRITE_PGBACKREST_CONFIG, HandlerNames.CREATE_SWARM_SERVICE, HandlerNames.WAIT_FOR_INSTANCE, HEALTH_CHECK);
         assertThat(created).filteredOn(s -> s.handler().equals(HEALTH_CHECK)).singleElement()
                 .satisfies(s -> assertThat(s.host()).isEqualTo(driver.hostA));
         // the new node's instance is created by the same process; the updated instance is not

@@ -46,7 +46,8 @@ class InstanceProcessesTest {
         assertThat(steps).extracting(Step::at).containsExactly(
                 "allocatePorts@" + driver.hostA + "(db-n1-a)",
                 "createEtcdCredentials@" + driver.hostA + "(db-n1-a)",
-                "writePatroniConfig@" + driver.hostA + "(db-n1-a)");
+                "writePatroniConfig@" + driver.hostA + "(db-n1-a)",
+                "writePgBackRestConfig@" + driver.hostA + "(db-n1-a)");
         assertThat(instance).isEnded().hasPassedInOrder("start", "allocatePorts", "createEtcdCredentials",
                 "writePatroniConfig", "end");
     }
@@ -59,7 +60,7 @@ class InstanceProcessesTest {
 
         assertThat(steps).extracting(Step::handler).containsExactly(HandlerNames.ALLOCATE_PORTS,
                 HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG,
-                HandlerNames.CREATE_SWARM_SERVICE, HandlerNames.WAIT_FOR_INSTANCE);
+                HandlerNames.WRITE_PGBACKREST_CONFIG, HandlerNames.CREATE_SWARM_SERVICE, HandlerNames.WAIT_FOR_INSTANCE);
         assertThat(steps).allMatch(s -> s.host().equals(driver.hostA) && "db-n1-a".equals(s.target()));
         assertThat(instance).isEnded().hasPassedInOrder("configureInstance", "createSwarmService", "waitForInstance");
         assertThat(driver.calledBy(instance.getId())).extracting(HistoricProcessInstance::getBusinessKey)
@@ -74,7 +75,7 @@ class InstanceProcessesTest {
 
         assertThat(steps).extracting(Step::handler).containsExactly(HandlerNames.ALLOCATE_PORTS,
                 HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG,
-                HandlerNames.UPDATE_SWARM_SERVICE, HandlerNames.APPLY_PATRONI_CONFIG, HandlerNames.WAIT_FOR_INSTANCE);
+                HandlerNames.WRITE_PGBACKREST_CONFIG, HandlerNames.UPDATE_SWARM_SERVICE, HandlerNames.APPLY_PATRONI_CONFIG, HandlerNames.WAIT_FOR_INSTANCE);
         assertThat(steps).allMatch(s -> s.host().equals(driver.hostA));
         assertThat(instance).isEnded().hasPassedInOrder("configureInstance", "updateSwarmService",
                 "applyPatroniConfig", "waitForInstance");

@@ -171,4 +171,34 @@ class DesiredStateTest {
                 {"database_name":"app","nodes":[{"name":"n1","host_ids":["h1"]}]}"""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("postgres_version");
     }
+
+    @Test
+    void backupsArchiveMountPosixRepositoriesAndARestoreConfigBootstrapsNodesWithoutSource() {
+        List<InstanceSpec> all = instances("""
+                {"database_name":"app","postgres_version":"15.18",
+                 "backup_config":{"repositories":[{"type":"posix","base_path":"/backups"},
+                                                  {"type":"s3","s3_bucket":"b"}]},
+                 "restore_config":{"source_database_id":"src","source_node_name":"n1","source_database_name":"app",
+                                   "repository":{"type":"posix","base_path":"/restore-from"}},
+                 "nodes":[{"name":"n1","host_ids":["h1"]},
+                          {"name":"n2","host_ids":["h2"],"backup_config":{"repositories":[{"type":"s3","s3_bucket":"c"}]}},
+                          {"name":"n3","host_ids":["h3"],"source_node":"n1"}]}""");
+
+        assertThat(all.get(0).backup()).isEqualTo(new InstanceBackup(true, List.of("/backups", "/restore-from"),
+                InstanceBackup.FROM_SPEC));
+        // the node's own backup config replaces the database's whole
+        assertThat(all.get(1).backup()).isEqualTo(new InstanceBackup(true, List.of("/restore-from"),
+                InstanceBackup.FROM_SPEC));
+        // a node copied from another node is not restored
+        assertThat(all.get(2).backup()).isEqualTo(new InstanceBackup(true, List.of("/backups"), null));
+    }
+
+    @Test
+    void withoutBackupsTheSpecEqualsOneStoredBeforeBackupsExisted() {
+        InstanceSpec spec = instances("""
+                {"database_name":"app","postgres_version":"15.18","nodes":[{"name":"n1","host_ids":["h1"]}]}""").get(0);
+
+        assertThat(spec.backup()).isEqualTo(InstanceBackup.NONE);
+        assertThat(spec).isEqualTo(spec.withBackup(null)).isEqualTo(spec.withBackup(InstanceBackup.NONE));
+    }
 }

@@ -254,6 +254,30 @@ class SwarmOrchestratorTest {
     }
 
     @Test
+    void execStreamsEveryLineOfBothStreamsAndReturnsTheExitCode() {
+        ServiceSpec spec = spec(uniqueName(), List.of("sleep", "3600")).build();
+        orchestrator.ensureService(spec);
+        awaitStatus(spec.name(), s -> s.running() && "running".equals(s.taskState()));
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        // a silent pause between lines, a line on stderr, a last line without a line break
+        var result = orchestrator.exec(spec.name(), List.of("sh", "-c",
+                "echo first; sleep 1; echo 'on stderr' >&2; id -u; printf 'no newline'; exit 3"),
+                Duration.ofSeconds(30), lines::add);
+
+        assertThat(lines).containsExactly("first", "on stderr", "100", "no newline");
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.lastLines()).containsExactlyElementsOf(lines);
+    }
+
+    @Test
+    void execInAServiceWithoutRunningContainerIsTransient() {
+        assertThatThrownBy(() -> orchestrator.exec("cp-test-unknown-" + RUN_ID, List.of("true"), Duration.ofSeconds(5),
+                line -> { })).isInstanceOf(TransientException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
     void listServicesFiltersByLabels() {
         ServiceSpec a = spec(uniqueName(), List.of("sleep", "3600")).labels(Map.of("controlplane.role", "a")).build();
         ServiceSpec b = spec(uniqueName(), List.of("sleep", "3600")).labels(Map.of("controlplane.role", "b")).build();

@@ -37,6 +37,9 @@ public class DatabaseOutcome {
     /** "Delete database records": spec, record, secrets, markers and any Patroni key left of its nodes. */
     public void deleted(String databaseId) {
         cluster.deleteOutsideKeyRoot(PatroniKeys.databasePrefix(databaseId));
+        // backups (P5): restore configs (they hold repository keys) and the schedules' last ticks
+        cluster.store().deletePrefix(RestoreRequests.key(databaseId, ""));
+        cluster.store().deletePrefix(ScheduledBackups.runsPrefix(databaseId));
         store.deleteDatabase(databaseId);
     }
 

@@ -102,7 +102,9 @@ public class DatabasePlanner {
                 removeHosts.contains(s.hostId()) ? requestHost : s.hostId()));
         Map<String, String> nodeHosts = nodeHosts(plan, primaries);
         List<String> nodes = delete ? List.of() : plan.nodes();
-        NodeCopyPlan copies = NodeCopyPlan.of(nodes, plan.createPrimaries().stream().map(InstanceSpec::nodeName)
+        // a node whose primary bootstraps from a backup (restore_config) holds data: it is no copy
+        NodeCopyPlan copies = NodeCopyPlan.of(nodes, plan.createPrimaries().stream()
+                .filter(s -> s.backup().restoreFromOrNull() == null).map(InstanceSpec::nodeName)
                 .collect(Collectors.toSet()), store.nodeCopies(databaseId), requestedSources);
         return new OperationPlan(ids(plan.createPrimaries()), ids(plan.createReplicas()), ids(plan.update()),
                 List.copyOf(removed.keySet()), nodes, removedNodes(plan, removed, delete),

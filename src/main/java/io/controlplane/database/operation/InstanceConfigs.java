@@ -14,6 +14,7 @@ import io.controlplane.patroni.ContainerPaths;
 import io.controlplane.patroni.MemberRole;
 import io.controlplane.patroni.PatroniClient;
 import io.controlplane.patroni.PatroniInstanceConfig;
+import io.controlplane.pgbackrest.PgBackRestPaths;
 import io.controlplane.postgres.PostgresAdmin;
 import io.controlplane.resource.InstanceIds;
 import io.controlplane.resource.InstanceSpec;
@@ -59,7 +60,9 @@ public class InstanceConfigs {
                 spec.instanceId(), spec.postgresMajor(), address(host), spec.port(), spec.patroniPort(), etcdHosts,
                 "instance-" + spec.instanceId(), store.instanceEtcdPassword(spec.databaseId(), spec.instanceId()),
                 secrets.superuserPassword(), secrets.replicationPassword(), spec.clusterSize(), spec.nodeSize(), memory,
-                cpus, spec.postgresqlConf(), spec.hbaEntries(), spec.identEntries(), systemAddresses());
+                cpus, spec.postgresqlConf(), spec.hbaEntries(), spec.identEntries(), systemAddresses())
+                .withPgBackRest(spec.backup().archive() ? PgBackRestPaths.archiveCommand() : null,
+                        spec.backup().restoreFrom().isPresent() ? PgBackRestPaths.restoreCommand() : null);
     }
 
     ServiceSpec serviceSpec(InstanceSpec spec, InstanceFiles files) {
@@ -76,6 +79,8 @@ public class InstanceConfigs {
                 new ServiceSpec.BindMount(files.certificates().toString(), ContainerPaths.CERTIFICATES, true),
                 new ServiceSpec.BindMount(files.data().toString(), ContainerPaths.DATA, false)));
         spec.extraVolumes().forEach(v -> mounts.add(new ServiceSpec.BindMount(v.hostPath(), v.destinationPath(), false)));
+        // posix and cifs repositories: the host directory at the same path, so repository paths read the same
+        spec.backup().repositoryMounts().forEach(p -> mounts.add(new ServiceSpec.BindMount(p, p, false)));
         String liveness = "import urllib.request; urllib.request.urlopen('http://" + address(host) + ":"
                 + spec.patroniPort() + "/liveness', timeout=3)";
         ServiceSpec.HealthCheck health = new ServiceSpec.HealthCheck(List.of("CMD", "python3", "-c", liveness),

@@ -79,6 +79,23 @@ public record DatabaseSpec(
                 restoreConfigOrNull);
     }
 
+    /** The same spec with this database-level restore config (to validate a restore request's config). */
+    public DatabaseSpec withRestoreConfig(RestoreConfigSpec restore) {
+        return with(postgresVersionOrNull, spockVersionOrNull, nodes, databaseUsers, backupConfigOrNull, restore);
+    }
+
+    /**
+     * The spec after an in-place restore of {@code targets} (reference §2.3 restore-database): the
+     * database-level backup config is pushed down to every node, then removed from the targets, so a
+     * restored node archives nothing into the stanza it was restored from until backups are configured again.
+     */
+    public DatabaseSpec forInPlaceRestore(Collection<String> targets) {
+        List<DatabaseNodeSpec> newNodes = nodes.stream().map(n -> n.with(n.postgresVersionOrNull(),
+                targets.contains(n.name()) ? null : n.backupConfig().orElse(backupConfigOrNull),
+                n.restoreConfigOrNull())).toList();
+        return with(postgresVersionOrNull, spockVersionOrNull, newNodes, databaseUsers, null, restoreConfigOrNull);
+    }
+
     DatabaseSpec with(String postgresVersion, String spockVersion, List<DatabaseNodeSpec> newNodes,
             List<DatabaseUserSpec> users, BackupConfigSpec backup, RestoreConfigSpec restore) {
         return new DatabaseSpec(databaseName, postgresVersion, spockVersion, portOrNull, patroniPortOrNull, cpusOrNull,

@@ -1,6 +1,8 @@
 package io.controlplane.database.spec;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -30,11 +32,26 @@ public record RepositoryLocation(
         customOptions = Collections2.map(customOptions);
     }
 
+    /**
+     * pgBackRest's secure repository options (those it never prints): as {@code custom_options} they are
+     * secrets like {@code s3_key_secret}, never returned and kept across updates that leave them out.
+     */
+    public static final Set<String> SECURE_CUSTOM_OPTIONS = Set.of("cipher-pass", "s3-key", "s3-key-secret",
+            "s3-token", "s3-sse-customer-key", "azure-key", "gcs-key", "sftp-private-key-passphrase");
+
+    /** The secrets replaced by {@code s}: the four key fields and the secure custom options. */
     RepositoryLocation withSecrets(Secrets s) {
+        Map<String, String> options = new LinkedHashMap<>();
+        customOptions.forEach((k, v) -> {
+            if (!SECURE_CUSTOM_OPTIONS.contains(k)) {
+                options.put(k, v);
+            }
+        });
+        options.putAll(s.secureOptions());
         return new RepositoryLocation(idOrNull, type, s3BucketOrNull, s3RegionOrNull, s3EndpointOrNull,
                 s.s3Key(), s.s3KeySecret(), gcsBucketOrNull, gcsEndpointOrNull, s.gcsKey(),
                 azureAccountOrNull, azureContainerOrNull, azureEndpointOrNull, s.azureKey(),
-                basePathOrNull, customOptions);
+                basePathOrNull, options);
     }
 
     @Override

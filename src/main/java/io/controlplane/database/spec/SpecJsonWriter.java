@@ -122,7 +122,7 @@ public final class SpecJsonWriter {
         return o;
     }
 
-    private static ObjectNode restoreConfig(RestoreConfigSpec c) {
+    static ObjectNode restoreConfig(RestoreConfigSpec c) {
         ObjectNode o = JSON.objectNode();
         o.put("source_database_id", c.sourceDatabaseId());
         o.put("source_node_name", c.sourceNodeName());

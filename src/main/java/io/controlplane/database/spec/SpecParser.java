@@ -201,7 +201,7 @@ public final class SpecParser {
         return type == null ? null : location;
     }
 
-    private static RestoreConfigSpec restoreConfig(JsonFields f, JsonNode n, FieldPath p) {
+    static RestoreConfigSpec restoreConfig(JsonFields f, JsonNode n, FieldPath p) {
         if (!f.object(n, p, RESTORE_CONFIG_FIELDS)) {
             return null;
         }

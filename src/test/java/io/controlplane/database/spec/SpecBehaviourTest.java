@@ -27,22 +27,22 @@ class SpecBehaviourTest {
         List<FieldError> errors = Fixtures.createErrors(Fixtures.resource("valid-full-spec.json"));
 
         assertThat(errors).extracting(FieldError::message).containsExactly(
-                "backup_config: backups are not supported yet: nothing would take or schedule them; remove"
-                        + " backup_config",
-                "nodes[0].backup_config: backups are not supported yet: nothing would take or schedule them; remove"
-                        + " backup_config");
+                "backup_config.repositories[1]: gcs repositories are not supported yet: use posix, cifs or s3 (any"
+                        + " S3-compatible endpoint)",
+                "backup_config.repositories[2]: azure repositories are not supported yet: use posix, cifs or s3 (any"
+                        + " S3-compatible endpoint)");
         assertThat(errors).extracting(FieldError::kind).containsOnly(FieldError.Kind.OPERATION_NOT_SUPPORTED);
     }
 
     @Test
-    void refusesRestoreConfigAsNotSupportedAndAnEmptySourceNodeIsNone() {
+    void checksRestoreConfigAndAnEmptySourceNodeIsNone() {
         JsonNode body = Fixtures.json("""
                 {"spec": {"database_name": "db", "nodes": [{"name": "n1", "host_ids": ["h1"], "source_node": ""}],
                   "restore_config": {"source_database_id": "old", "source_node_name": "n1",
                     "source_database_name": "db", "repository": {"type": "posix", "base_path": "relative"}}}}""");
 
         assertThat(Fixtures.createErrors(body)).extracting(FieldError::message).containsExactly(
-                "restore_config: restoring from a backup is not supported yet; remove restore_config");
+                "restore_config.repository.base_path: base_path must be absolute for posix repositories");
     }
 
     @Test
@@ -130,11 +130,8 @@ class SpecBehaviourTest {
                 "database_users[1].username: usernames must be unique within a database",
                 "database_users[1].db_owner: only one user can be the database owner",
                 "postgresql_conf[ident_file]: ident_file is managed by the control plane and cannot be set",
-                "backup_config: backups are not supported yet: nothing would take or schedule them; remove"
-                        + " backup_config");
+                "backup_config.repositories[0].base_path: base_path is required for posix repositories");
         assertThat(messages).anyMatch(m -> m.startsWith("cpus: failed to parse CPUs"));
-        // what is wrong inside a field that is refused as a whole is not reported
-        assertThat(messages).noneMatch(m -> m.startsWith("backup_config."));
     }
 
     @Test

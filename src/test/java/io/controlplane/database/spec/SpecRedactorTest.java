@@ -25,6 +25,22 @@ class SpecRedactorTest {
     }
 
     @Test
+    void removesSecurePgBackRestOptionsAndKeepsTheOthers() {
+        DatabaseSpec spec = Fixtures.spec("""
+                {"database_name": "db", "nodes": [{"name": "n1", "host_ids": ["h1"]}],
+                  "backup_config": {"repositories": [{"type": "posix", "base_path": "/b", "custom_options":
+                    {"cipher-type": "aes-256-cbc", "cipher-pass": "cipher-secret", "s3-token": "tok-secret"}}]}}""");
+
+        DatabaseSpec redacted = new SpecRedactor().redact(spec);
+
+        assertThat(redacted.backupConfig().orElseThrow().repositories().get(0).customOptions())
+                .containsExactly(java.util.Map.entry("cipher-type", "aes-256-cbc"));
+        assertThat(new SpecJsonWriter().write(redacted).toString()).doesNotContain("cipher-secret", "tok-secret");
+        // and an update that sends the redacted spec back keeps them
+        assertThat(new SpecUpdateRules().withOmittedSecretsFrom(redacted, spec)).isEqualTo(spec);
+    }
+
+    @Test
     void keepsEverythingElse() {
         JsonNode body = Fixtures.resource("valid-full-spec.json");
         DatabaseSpec spec = Fixtures.parseCreate(body).spec();

@@ -10,29 +10,30 @@ import java.util.List;
 
 /**
  * Fields pgEdge defines that we parse and check but nothing acts on yet. Accepting them would let a user
- * believe backups are configured, so a request that sets one is refused as {@code operation_not_supported}
- * until the feature exists. Their value rules stay in place for that day.
+ * believe they are in effect, so a request that sets one is refused as {@code operation_not_supported}
+ * until the feature exists. Their value rules stay in place for that day. Backups work with posix, cifs
+ * and s3 repositories; gcs and azure ones are refused until they are tested against the real services.
  */
 final class NotYetSupportedFields {
 
-    static final String BACKUP = "backups are not supported yet: nothing would take or schedule them; remove"
-            + " backup_config";
-    static final String RESTORE = "restoring from a backup is not supported yet; remove restore_config";
+    static final String REPOSITORY_TYPE = " repositories are not supported yet: use posix, cifs or s3 (any"
+            + " S3-compatible endpoint)";
+    private static final java.util.Set<String> UNSUPPORTED_REPOSITORY_TYPES = java.util.Set.of("gcs", "azure");
 
     private NotYetSupportedFields() {
     }
 
     static List<FieldError> of(DatabaseSpec spec) {
         List<FieldError> errors = new ArrayList<>();
-        spec.backupConfig().ifPresent(b -> errors.add(FieldError.notSupported(FieldPath.of("backup_config"), BACKUP)));
-        spec.restoreConfig().ifPresent(r ->
-                errors.add(FieldError.notSupported(FieldPath.of("restore_config"), RESTORE)));
+        for (LocatedRepository located : LocatedRepository.all(spec)) {
+            String type = located.repository().type();
+            if (UNSUPPORTED_REPOSITORY_TYPES.contains(type)) {
+                errors.add(FieldError.notSupported(located.path(), type + REPOSITORY_TYPE));
+            }
+        }
         for (int i = 0; i < spec.nodes().size(); i++) {
             DatabaseNodeSpec node = spec.nodes().get(i);
             FieldPath path = FieldPath.of("nodes").index(i);
-            node.backupConfig().ifPresent(b -> errors.add(FieldError.notSupported(path.field("backup_config"), BACKUP)));
-            node.restoreConfig().ifPresent(r ->
-                    errors.add(FieldError.notSupported(path.field("restore_config"), RESTORE)));
         }
         return errors;
     }

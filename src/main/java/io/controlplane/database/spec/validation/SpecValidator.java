@@ -45,6 +45,7 @@ public final class SpecValidator {
             new RetentionRule(),
             new PgBackRestOptionsRule(),
             new RestoreConfigRule(),
+            new RestoreOptionsRule(),
             new ExtraVolumesRule(),
             new ExtraNetworksRule(),
             new ReservedLabelsRule());
