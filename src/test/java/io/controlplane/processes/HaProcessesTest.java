@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
 class HaProcessesTest {
 
     private static final List<String> UPDATE_STEPS = List.of(HandlerNames.ALLOCATE_PORTS,
-            HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG, HandlerNames.UPDATE_SWARM_SERVICE,
+            HandlerNames.CREATE_ETCD_CREDENTIALS, HandlerNames.WRITE_PATRONI_CONFIG, HandlerNames.WRITE_PGBACKREST_CONFIG,
+            HandlerNames.UPDATE_SWARM_SERVICE,
             HandlerNames.APPLY_PATRONI_CONFIG, HandlerNames.WAIT_FOR_INSTANCE);
 
     private final ProcessDriver driver = new ProcessDriver();
