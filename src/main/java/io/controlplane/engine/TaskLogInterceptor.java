@@ -4,6 +4,7 @@ import io.controlplane.task.TaskService;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -20,9 +21,19 @@ final class TaskLogInterceptor implements StepInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(StepWorker.class);
 
     private final TaskService tasks;
+    private final Predicate<String> stillWanted;
 
-    TaskLogInterceptor(TaskService tasks) {
+    /** @param stillWanted whether the external task of a run still exists (its process did not move on) */
+    TaskLogInterceptor(TaskService tasks, Predicate<String> stillWanted) {
         this.tasks = tasks;
+        this.stillWanted = stillWanted;
+    }
+
+    /** The step's process moved on (a cancel interrupted it) while or before it ran; written at once. */
+    void stopped(StepExecution step) {
+        LOG.info("step {} stopped: its process moved on (canceled or ended)", step.stepName());
+        step.taskId().ifPresent(taskId -> tasks.logNow(taskId, "stopped " + step.stepName()
+                + ": its process moved on (canceled or ended) while it ran", step.fields(Map.of("success", false))));
     }
 
     @Override
@@ -35,6 +46,12 @@ final class TaskLogInterceptor implements StepInterceptor {
                 tasks.markRunningNow(taskId);
                 tasks.logNow(taskId, "started " + step.stepName(), step.fields(Map.of()));
             });
+            // after "started" is committed: a cancel that interrupted the process before now is seen here,
+            // one after now waits for this run to end ("Wait for interrupted steps to stop")
+            if (!stillWanted.test(step.externalTaskId())) {
+                stopped(step);
+                return Map.of();
+            }
             LOG.info("started {}", step.stepName());
             return next.proceed(step);
         } finally {
