@@ -19,14 +19,34 @@ public final class ProcessKeys {
     public static final String CREATE_INSTANCE = "create-instance";
     public static final String UPDATE_INSTANCE = "update-instance";
     public static final String REMOVE_INSTANCE = "remove-instance";
+    /** What a canceled create or update had started, removed: called by its "Operation canceled" path. */
+    public static final String CLEAN_UP_CANCELED_OPERATION = "clean-up-canceled-operation";
 
     /** Processes that are a task of their own and end it through {@code ${operationListener}}. */
     public static final List<String> OPERATIONS = List.of(CREATE_DATABASE, UPDATE_DATABASE, DELETE_DATABASE,
             REMOVE_HOST);
     /** Processes used only through call activities; a BPMN error in them ends the calling operation. */
     public static final List<String> CALLED = List.of(CONFIGURE_INSTANCE, CREATE_INSTANCE, UPDATE_INSTANCE,
-            REMOVE_INSTANCE);
+            REMOVE_INSTANCE, CLEAN_UP_CANCELED_OPERATION);
 
     private ProcessKeys() {
+    }
+
+    /**
+     * Why an operation of ours cannot start from Cockpit, Tasklist or {@code /engine-rest}, naming the
+     * {@code /v1} call that starts it: that call validates the request, records it and gates it.
+     */
+    public static String refusalOfEngineStart(String processKey) {
+        String endpoint = switch (processKey) {
+            case CREATE_DATABASE -> "POST /v1/databases";
+            case UPDATE_DATABASE -> "POST /v1/databases/{database_id}";
+            case DELETE_DATABASE -> "DELETE /v1/databases/{database_id}";
+            case REMOVE_HOST -> "DELETE /v1/hosts/{host_id}";
+            default -> null;
+        };
+        String start = endpoint == null ? processKey + " is an operation of the control plane; start it through the"
+                + " /v1 API (docs/api.md)" : processKey + " is started with " + endpoint;
+        return start + ", which validates the request, records it and creates the task; a start from Cockpit,"
+                + " Tasklist or /engine-rest would skip that, so it is refused";
     }
 }

@@ -21,6 +21,11 @@ public final class ProcessVariables {
     public static final String REQUEST_HOST = "requestHost";
     /** The error of a failed operation, set by the failure path; the end listeners read it. */
     public static final String OPERATION_ERROR = "operationError";
+    /**
+     * Set (true) by the "Operation canceled" event sub-process when it starts: the operation ends
+     * canceled once its cleanup has run, and the end listeners read it.
+     */
+    public static final String OPERATION_CANCELED = "operationCanceled";
 
     // ---- database operations
     public static final String DATABASE_ID = "databaseId";
@@ -46,6 +51,14 @@ public final class ProcessVariables {
     public static final String NODE_HOSTS = "nodeHosts";
     public static final List<String> PLAN = List.of(CREATE_PRIMARIES, CREATE_REPLICAS, UPDATE_INSTANCES,
             REMOVE_INSTANCES, NODES, REMOVED_NODES, INSTANCE_HOSTS, NODE_HOSTS);
+
+    // ---- "Read database topology" (operations of ops engineers), with NODES, NODE_HOSTS and INSTANCE_HOSTS
+    /** Every instance of the database, node by node, each node's replicas before its primary (a rolling order). */
+    public static final String INSTANCE_IDS = "instanceIds";
+    public static final List<String> TOPOLOGY = List.of(NODES, NODE_HOSTS, INSTANCE_IDS, INSTANCE_HOSTS);
+
+    // ---- "Run SQL on node" (operations of ops engineers): the statement, an input parameter of the step
+    public static final String SQL = "sql";
 
     // ---- multi-instance element variables and the instance processes' inputs
     public static final String INSTANCE_ID = "instanceId";
@@ -87,6 +100,23 @@ public final class ProcessVariables {
         vars.put(DATABASE_IDS, list(updateTasks.keySet()));
         vars.put(DATABASE_UPDATE_TASKS, pairs(updateTasks));
         return vars;
+    }
+
+    /**
+     * The variables a shipped operation starts with (what its starter builds here, plus the task id the
+     * runner adds); empty for other processes.
+     */
+    public static java.util.Optional<java.util.Set<String>> startVariablesOf(String processKey) {
+        java.util.Set<String> vars = new java.util.TreeSet<>();
+        if (processKey.equals(ProcessKeys.REMOVE_HOST)) {
+            vars.addAll(removeHost("h", false, "r", Map.of()).keySet());
+        } else if (ProcessKeys.OPERATIONS.contains(processKey)) {
+            vars.addAll(databaseOperation("d", "o", "r", false, List.of()).keySet());
+        } else {
+            return java.util.Optional.empty();
+        }
+        vars.add(TASK_ID);
+        return java.util.Optional.of(vars);
     }
 
     /** A list as a variable value: {@code a,b}. */
