@@ -33,12 +33,21 @@ public final class HandlerNames {
     public static final String REMOVE_HOST_ETCD_USER = "removeHostEtcdUser";
     public static final String REMOVE_HOST_RECORD = "removeHostRecord";
 
+    // canceling an operation: the cleanup it models
+    public static final String AWAIT_INTERRUPTED_STEPS = "awaitInterruptedSteps";
+    public static final String PLAN_CANCEL_CLEANUP = "planCancelCleanup";
+
+    // building blocks of operations that ops engineers compose
+    public static final String READ_TOPOLOGY = "readTopology";
+    public static final String RUN_SQL = "runSql";
+
     /** Every handler the product ships (each has a class in {@code delegates/} and a Modeler template). */
     public static final List<String> ALL = List.of(PLAN_DATABASE, CREATE_DATABASE_OBJECTS, MARK_DATABASE_AVAILABLE,
             DELETE_DATABASE_RECORDS, ALLOCATE_PORTS, CREATE_ETCD_CREDENTIALS, WRITE_PATRONI_CONFIG,
             CREATE_SWARM_SERVICE, UPDATE_SWARM_SERVICE, APPLY_PATRONI_CONFIG, WAIT_FOR_INSTANCE,
             REMOVE_SWARM_SERVICE, REMOVE_INSTANCE_DATA, REMOVE_HOST_FROM_SPECS, CHECK_DATABASE_UPDATES,
-            REMOVE_ETCD_MEMBER, REMOVE_HOST_ETCD_USER, REMOVE_HOST_RECORD);
+            REMOVE_ETCD_MEMBER, REMOVE_HOST_ETCD_USER, REMOVE_HOST_RECORD, AWAIT_INTERRUPTED_STEPS, PLAN_CANCEL_CLEANUP,
+            READ_TOPOLOGY, RUN_SQL);
 
     private HandlerNames() {
     }
