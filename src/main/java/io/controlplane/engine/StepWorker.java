@@ -3,6 +3,7 @@ package io.controlplane.engine;
 import io.controlplane.cluster.ClusterMembership;
 import io.controlplane.config.ControlPlaneConfig;
 import io.controlplane.task.TaskService;
+import io.controlplane.task.TaskStatus;
 import jakarta.annotation.PreDestroy;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +103,12 @@ public class StepWorker {
             return;
         }
         TaskLogInterceptor taskLog = new TaskLogInterceptor(tasks,
-                externalTaskId -> externalTasks.createExternalTaskQuery().externalTaskId(externalTaskId).count() > 0);
+                externalTaskId -> externalTasks.createExternalTaskQuery().externalTaskId(externalTaskId).count() > 0,
+                taskId -> {
+                    if (tasks.find(taskId).filter(t -> t.getStatus() == TaskStatus.INCIDENT).isPresent()) {
+                        incidents.refresh(taskId);
+                    }
+                });
         lockRenewal = new LockRenewalInterceptor(externalTasks, workerId, LOCK_MILLIS);
         chain = StepInterceptor.chain(List.of(
                         taskLog,

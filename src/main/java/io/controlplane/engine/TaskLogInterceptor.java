@@ -4,6 +4,7 @@ import io.controlplane.task.TaskService;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +23,18 @@ final class TaskLogInterceptor implements StepInterceptor {
 
     private final TaskService tasks;
     private final Predicate<String> stillWanted;
+    private final Consumer<String> resumeIfRetried;
 
-    /** @param stillWanted whether the external task of a run still exists (its process did not move on) */
-    TaskLogInterceptor(TaskService tasks, Predicate<String> stillWanted) {
+    /**
+     * @param stillWanted     whether the external task of a run still exists (its process did not move on)
+     * @param resumeIfRetried told the task id before a step of it starts: a task that read failed because of
+     *                        an incident runs again once it was retried (Cockpit), and its log says who retried
+     *                        before the step's own lines
+     */
+    TaskLogInterceptor(TaskService tasks, Predicate<String> stillWanted, Consumer<String> resumeIfRetried) {
         this.tasks = tasks;
         this.stillWanted = stillWanted;
+        this.resumeIfRetried = resumeIfRetried;
     }
 
     /** The step's process moved on (a cancel interrupted it) while or before it ran; written at once. */
@@ -43,6 +51,12 @@ final class TaskLogInterceptor implements StepInterceptor {
         try {
             step.markStarted();
             step.taskId().ifPresent(taskId -> {
+                try {
+                    resumeIfRetried.accept(taskId);
+                } catch (RuntimeException e) {
+                    LOG.warn("task {}: could not record its retry now, the next reconciliation will: {}", taskId,
+                            e.toString());
+                }
                 tasks.markRunningNow(taskId);
                 tasks.logNow(taskId, "started " + step.stepName(), step.fields(Map.of()));
             });
