@@ -67,7 +67,7 @@ public class CustomOperations {
      */
     public Task start(TaskScope scope, String entityId, String processKey, Map<String, Object> inputs) {
         CustomOperationModel model = require(processKey, scope);
-        checkInputs(model, inputs, "");
+        checkInputs(model, inputs, "variables."); // the field path in the request body
         OperationGate gate = gate(scope);
         Runnable undo = gate.claim(entityId, processKey);
         try {

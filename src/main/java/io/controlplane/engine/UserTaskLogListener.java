@@ -37,6 +37,7 @@ public class UserTaskLogListener implements TaskListener {
         fields.put("step", userTask.getTaskDefinitionKey());
         fields.put("user_task_id", userTask.getId());
         if (EVENTNAME_CREATE.equals(userTask.getEventName())) {
+            tasks.markRunning(taskId); // a user task first: the operation is under way, waiting for a person
             tasks.log(taskId, "waiting for a person: " + name + " (complete it in Tasklist, or POST"
                     + " /engine-rest/task/" + userTask.getId() + "/complete)", fields);
         } else if (EVENTNAME_COMPLETE.equals(userTask.getEventName())) {
