@@ -29,7 +29,10 @@ class DatabaseOperationListener implements ExecutionListener {
         }
         Object databaseId = execution.getVariable(ProcessVariables.DATABASE_ID);
         Object error = execution.getVariable(ProcessVariables.OPERATION_ERROR);
-        if (databaseId == null || (error == null && !execution.isCanceled())) {
+        // canceled: the instance was deleted, or its "Operation canceled" path ran to its end
+        boolean canceled = execution.isCanceled()
+                || Boolean.TRUE.equals(execution.getVariable(ProcessVariables.OPERATION_CANCELED));
+        if (databaseId == null || (error == null && !canceled)) {
             return;
         }
         outcome.failed(databaseId.toString(), error != null ? error.toString() : "the operation was canceled");

@@ -3,10 +3,12 @@ package io.controlplane.delegates;
 import io.controlplane.database.operation.DatabasePlanner;
 import io.controlplane.database.operation.OperationPlan;
 import io.controlplane.engine.HandlerNames;
+import io.controlplane.engine.ProcessVariables;
 import io.controlplane.engine.StepContext;
 import io.controlplane.engine.StepHandler;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /** "Plan instances": what the operation creates, updates and removes, as readable process variables. */
@@ -22,6 +24,11 @@ class PlanDatabaseDelegate implements StepHandler {
     @Override
     public String name() {
         return HandlerNames.PLAN_DATABASE;
+    }
+
+    @Override
+    public Set<String> outputs() {
+        return Set.copyOf(ProcessVariables.PLAN);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.controlplane.api;
 
 import io.controlplane.database.DatabaseException;
+import io.controlplane.engine.OperationRefusedException;
+import io.controlplane.engine.ProcessDirectoryDeployer;
 
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -39,6 +41,20 @@ class ApiExceptionHandler {
             case IN_PROGRESS -> ApiException.operationAlreadyInProgress(e.getMessage());
         };
         return api(api);
+    }
+
+    @ExceptionHandler(OperationRefusedException.class)
+    ResponseEntity<ApiError> refused(OperationRefusedException e) {
+        return api(switch (e.kind()) {
+            case INVALID -> ApiException.invalidInput(e.getMessage());
+            case NOT_FOUND -> ApiException.notFound(e.getMessage());
+            case CONFLICT -> ApiException.operationAlreadyInProgress(e.getMessage());
+        });
+    }
+
+    @ExceptionHandler(ProcessDirectoryDeployer.RefusedException.class)
+    ResponseEntity<ApiError> deploymentRefused(ProcessDirectoryDeployer.RefusedException e) {
+        return invalid(e.getMessage());
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

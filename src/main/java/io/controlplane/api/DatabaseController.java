@@ -9,6 +9,7 @@ import io.controlplane.database.DatabaseService;
 import io.controlplane.database.HaOperationService;
 import io.controlplane.database.InstanceStatus;
 import io.controlplane.database.operation.BackupRequests;
+import io.controlplane.database.operation.DatabaseDryRun;
 import io.controlplane.database.spec.SpecJsonWriter;
 import io.controlplane.database.spec.SpecRedactor;
 import io.swagger.v3.oas.annotations.Operation;
@@ -38,10 +39,18 @@ class DatabaseController {
     private final SpecJsonWriter specWriter = new SpecJsonWriter();
     private final SpecRedactor redactor = new SpecRedactor();
 
-    DatabaseController(DatabaseService databases, HaOperationService haOperations, BackupRequests backups) {
+    private final DatabaseDryRun dryRuns;
+
+    DatabaseController(DatabaseService databases, HaOperationService haOperations, BackupRequests backups,
+                       DatabaseDryRun dryRuns) {
         this.databases = databases;
         this.haOperations = haOperations;
         this.backups = backups;
+        this.dryRuns = dryRuns;
+    }
+
+    /** {@code ?dry_run=true}: the plan of the operation; nothing was stored or started. */
+    record DryRunJson(boolean dryRun, DatabaseDryRun.Plan plan) {
     }
 
     record ConnectionInfoJson(List<String> addresses, int port) {
@@ -89,8 +98,12 @@ class DatabaseController {
 
     @PostMapping("/v1/databases")
     @Tag(name = "Database")
-    @Operation(operationId = "create-database", summary = "Create a database (process create-database)")
-    StartedJson create(@RequestBody(required = false) JsonNode body) {
+    @Operation(operationId = "create-database", summary = "Create a database (process create-database); with dry_run=true only its plan")
+    Object create(@RequestParam(name = "dry_run", required = false, defaultValue = "false") boolean dryRun,
+                  @RequestBody(required = false) JsonNode body) {
+        if (dryRun) {
+            return new DryRunJson(true, dryRuns.create(body == null ? NullNode.getInstance() : body));
+        }
         DatabaseService.Started started = databases.create(body == null ? NullNode.getInstance() : body);
         return new StartedJson(TaskView.of(started.task()), json(started.database()));
     }
@@ -107,11 +120,12 @@ class DatabaseController {
 
     @PostMapping("/v1/databases/{database_id}")
     @Tag(name = "Database")
-    @Operation(operationId = "update-database", summary = "Update a database (process update-database)")
-    StartedJson update(@PathVariable("database_id") String id,
-                       @RequestParam(name = "force_update", required = false, defaultValue = "false") boolean forceUpdate,
-                       @RequestParam(name = "remove_host", required = false) List<String> removeHost,
-                       @RequestBody(required = false) JsonNode body) {
+    @Operation(operationId = "update-database", summary = "Update a database (process update-database); with dry_run=true only its plan")
+    Object update(@PathVariable("database_id") String id,
+                  @RequestParam(name = "force_update", required = false, defaultValue = "false") boolean forceUpdate,
+                  @RequestParam(name = "remove_host", required = false) List<String> removeHost,
+                  @RequestParam(name = "dry_run", required = false, defaultValue = "false") boolean dryRun,
+                  @RequestBody(required = false) JsonNode body) {
         identifier(id);
         List<String> removed = removeHost == null ? List.of() : removeHost;
         removed.forEach(h -> {
@@ -119,6 +133,9 @@ class DatabaseController {
                 throw ApiException.invalidInput("remove_host: " + Identifiers.INVALID_MESSAGE);
             }
         });
+        if (dryRun) {
+            return new DryRunJson(true, dryRuns.update(id, body == null ? NullNode.getInstance() : body, forceUpdate));
+        }
         DatabaseService.Started started = databases.update(id, body == null ? NullNode.getInstance() : body,
                 forceUpdate, removed);
         return new StartedJson(TaskView.of(started.task()), json(started.database()));

@@ -8,16 +8,17 @@ import io.controlplane.task.Task;
 import io.controlplane.task.TaskQuery;
 import io.controlplane.task.TaskScope;
 import io.controlplane.task.TaskService;
-import io.controlplane.task.TaskStatus;
 import io.controlplane.task.Uuid7;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -129,13 +130,44 @@ class TaskController {
         if (task.getScope() != TaskScope.DATABASE || !task.getEntityId().equals(databaseId)) {
             throw ApiException.invalidInput("task is not associated with database");
         }
-        if (task.getStatus() != TaskStatus.PENDING && task.getStatus() != TaskStatus.RUNNING) {
+        if (!task.getStatus().isActive()) {
             throw ApiException.invalidInput("task must be running or pending to be cancelled");
         }
         if (!runner.cancel(taskId)) {
             throw ApiException.invalidInput("task must be running or pending to be cancelled");
         }
         return TaskView.of(tasks.find(taskId).orElseThrow());
+    }
+
+    @PostMapping("/v1/databases/{database_id}/tasks/{task_id}/retry")
+    @Tag(name = OperationsController.EXTENSIONS)
+    @Operation(operationId = "retry-database-task",
+            summary = "Retry the failed step of a database task that waits on an incident (as Retry in Cockpit)")
+    TaskView.TaskJson retryDatabaseTask(@PathVariable("database_id") String databaseId,
+                                        @PathVariable("task_id") String taskId) {
+        return retry(task(TaskScope.DATABASE, "database_id", databaseId, taskId));
+    }
+
+    @PostMapping("/v1/hosts/{host_id}/tasks/{task_id}/retry")
+    @Tag(name = OperationsController.EXTENSIONS)
+    @Operation(operationId = "retry-host-task",
+            summary = "Retry the failed step of a host task that waits on an incident (as Retry in Cockpit)")
+    TaskView.TaskJson retryHostTask(@PathVariable("host_id") String hostId, @PathVariable("task_id") String taskId) {
+        return retry(task(TaskScope.HOST, "host_id", hostId, taskId));
+    }
+
+    /** The API has no users yet: a retry through it is recorded as done by "api". */
+    private TaskView.TaskJson retry(Task task) {
+        if (task.getStatus().isTerminal()) {
+            throw ApiException.invalidInput("task has ended (" + task.getStatus().wire() + "): there is no step to"
+                    + " retry; start a new operation");
+        }
+        List<String> retried = runner.retry(task.getTaskId(), "api");
+        if (retried.isEmpty()) {
+            throw ApiException.invalidInput("task has no failed step waiting for a retry (status "
+                    + task.getStatus().wire() + ")");
+        }
+        return TaskView.of(tasks.find(task.getTaskId()).orElseThrow());
     }
 
     private Task task(TaskScope scope, String entityParam, String entityId, String taskId) {

@@ -20,6 +20,8 @@ import io.controlplane.engine.ProcessVariables;
 import io.controlplane.orchestrator.ImageManifest;
 import io.controlplane.task.NewTask;
 import io.controlplane.task.Task;
+import io.controlplane.task.TaskScope;
+import io.controlplane.task.TaskService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,12 +52,14 @@ public class DatabaseService {
     private final ClusterService cluster;
     private final ImageManifest manifest;
     private final OperationRunner runner;
+    private final TaskService tasks;
     private final SpecParser parser = new SpecParser();
     private final SpecValidator validator = new SpecValidator();
     private final SpecUpdateRules updateRules = new SpecUpdateRules();
 
     public DatabaseService(DatabaseStore store, HostService hosts, ClusterService cluster, ImageManifest manifest,
-                           OperationRunner runner) {
+                           OperationRunner runner, TaskService tasks) {
+        this.tasks = tasks;
         this.store = store;
         this.hosts = hosts;
         this.cluster = cluster;
@@ -66,14 +70,19 @@ public class DatabaseService {
     public record Started(Task task, DatabaseDetails database) {
     }
 
+    /**
+     * A request checked exactly as its operation would check it, nothing stored: what a dry run plans
+     * from. {@code current} is the stored record of an update (null for a create).
+     */
+    public record CheckedRequest(String databaseId, String tenantIdOrNull, DatabaseSpec spec, DatabaseRecord current) {
+    }
+
     public Started create(JsonNode body) {
-        CreateDatabaseRequest request = parsed(parser.parseCreate(body));
-        rejectIfAny(validator.validate(request));
-        String id = request.id().orElseGet(() -> UUID.randomUUID().toString());
-        rejectLongServiceNames(id, request.spec());
-        DatabaseSpec spec = withDefaults(request.spec());
+        CheckedRequest checked = checkCreate(body);
+        String id = checked.databaseId();
+        DatabaseSpec spec = checked.spec();
         Instant now = Instant.now();
-        DatabaseRecord record = new DatabaseRecord(id, request.tenantId().orElse(null), DatabaseState.CREATING, now,
+        DatabaseRecord record = new DatabaseRecord(id, checked.tenantIdOrNull(), DatabaseState.CREATING, now,
                 now, null);
         if (!store.create(record, spec)) {
             throw new DatabaseException(Kind.ALREADY_EXISTS, "a database already exists with the given ID");
@@ -89,14 +98,24 @@ public class DatabaseService {
         return new Started(task, details(record, spec));
     }
 
-    public Started update(String id, JsonNode body, boolean forceUpdate, List<String> removeHosts) {
-        UpdateDatabaseRequest request = parsed(parser.parseUpdate(body));
+    /** Validates a create request as {@link #create} does (including an id already taken); stores nothing. */
+    public CheckedRequest checkCreate(JsonNode body) {
+        CreateDatabaseRequest request = parsed(parser.parseCreate(body));
         rejectIfAny(validator.validate(request));
-        DatabaseRecord old = store.record(id).orElseThrow(DatabaseException::notFound);
-        DatabaseSpec oldSpec = store.spec(id).orElseThrow(DatabaseException::notFound);
-        rejectIfAny(updateRules.check(old.tenantId(), oldSpec, request.tenantId(), request.spec()));
+        String id = request.id().orElseGet(() -> UUID.randomUUID().toString());
         rejectLongServiceNames(id, request.spec());
-        DatabaseSpec spec = withDefaults(updateRules.withOmittedValuesFrom(request.spec(), oldSpec));
+        DatabaseSpec spec = withDefaults(request.spec());
+        if (store.record(id).isPresent()) {
+            throw new DatabaseException(Kind.ALREADY_EXISTS, "a database already exists with the given ID");
+        }
+        return new CheckedRequest(id, request.tenantId().orElse(null), spec, null);
+    }
+
+    public Started update(String id, JsonNode body, boolean forceUpdate, List<String> removeHosts) {
+        CheckedRequest checked = checkUpdate(id, body);
+        DatabaseRecord old = checked.current();
+        DatabaseSpec oldSpec = store.spec(id).orElseThrow(DatabaseException::notFound);
+        DatabaseSpec spec = checked.spec();
         Set<String> removed = new LinkedHashSet<>(removeHosts);
         DatabaseRecord record = transition(id, DatabaseState.MODIFYING, spec, false);
         Task task;
@@ -108,6 +127,24 @@ public class DatabaseService {
             throw e;
         }
         return new Started(task, details(record, spec));
+    }
+
+    /**
+     * Validates an update request as {@link #update} does, and that the database could start an update
+     * now (not one in progress, not in a state that forbids it); stores nothing.
+     */
+    public CheckedRequest checkUpdate(String id, JsonNode body) {
+        UpdateDatabaseRequest request = parsed(parser.parseUpdate(body));
+        rejectIfAny(validator.validate(request));
+        DatabaseRecord old = store.record(id).orElseThrow(DatabaseException::notFound);
+        DatabaseSpec oldSpec = store.spec(id).orElseThrow(DatabaseException::notFound);
+        rejectIfAny(updateRules.check(old.tenantId(), oldSpec, request.tenantId(), request.spec()));
+        rejectLongServiceNames(id, request.spec());
+        DatabaseSpec spec = withDefaults(updateRules.withOmittedValuesFrom(request.spec(), oldSpec));
+        if (!old.state().modifiable()) {
+            throw new DatabaseException(Kind.NOT_MODIFIABLE, new StateConflictException(old.state(), false).getMessage());
+        }
+        return new CheckedRequest(id, old.tenantIdOrNull(), spec, old);
     }
 
     public Task delete(String id, boolean force) {
@@ -135,13 +172,34 @@ public class DatabaseService {
 
     public DatabaseDetails get(String id) {
         DatabaseRecord record = store.record(id).orElseThrow(DatabaseException::notFound);
-        return details(record, store.spec(id).orElse(null));
+        return details(withOpenIncident(record, waitingOnIncident()), store.spec(id).orElse(null));
     }
 
     public List<DatabaseDetails> list() {
         Map<String, HostRecord> hostRecords = hostRecords();
+        Map<String, Task> waiting = waitingOnIncident();
         return store.records().stream().sorted((a, b) -> a.id().compareTo(b.id()))
-                .map(r -> details(r, null, hostRecords)).toList();
+                .map(r -> details(withOpenIncident(r, waiting), null, hostRecords)).toList();
+    }
+
+    /** The tasks of databases that wait on an incident, by database id. */
+    private Map<String, Task> waitingOnIncident() {
+        Map<String, Task> byDatabase = new java.util.HashMap<>();
+        tasks.waitingOnIncident().stream().filter(t -> t.getScope() == TaskScope.DATABASE)
+                .forEach(t -> byDatabase.putIfAbsent(t.getEntityId(), t));
+        return byDatabase;
+    }
+
+    /**
+     * While an operation waits on an incident the database reads {@code failed} with the incident's
+     * message, so clients stop waiting; its stored state stays that of the operation (which still runs
+     * and keeps other operations out), and a retry needs no state change.
+     */
+    private static DatabaseRecord withOpenIncident(DatabaseRecord record, Map<String, Task> waiting) {
+        Task task = waiting.get(record.id());
+        return task == null || record.state().modifiable() || record.state() == DatabaseState.UNKNOWN ? record
+                : new DatabaseRecord(record.id(), record.tenantIdOrNull(), DatabaseState.FAILED, record.createdAt(),
+                record.updatedAt(), task.getError());
     }
 
     public boolean exists(String id) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -41,6 +42,22 @@ class EngineRestSecurity {
         bean.addUrlPatterns("/engine-rest/engine", "/engine-rest/engine/");
         bean.setName("engine-rest-engine-list-authentication");
         bean.setOrder(1);
+        return bean;
+    }
+
+    /**
+     * Deployments and starts of operations through the engine's REST API (ours and the one Cockpit and
+     * Tasklist use) pass our checks first; after authentication, so a caller without login gets 401.
+     */
+    @Bean
+    FilterRegistrationBean<EngineRestGuard> engineRestGuard(RepositoryService repository,
+                                                           ProcessModelValidator validator,
+                                                           CustomOperations customOperations) {
+        FilterRegistrationBean<EngineRestGuard> bean =
+                new FilterRegistrationBean<>(new EngineRestGuard(repository, validator, customOperations));
+        bean.addUrlPatterns("/engine-rest/*", "/camunda/api/engine/*");
+        bean.setName("engine-rest-guard");
+        bean.setOrder(3);
         return bean;
     }
 

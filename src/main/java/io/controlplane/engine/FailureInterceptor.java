@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.exception.NotFoundException;
 import org.slf4j.Logger;
@@ -26,12 +27,16 @@ final class FailureInterceptor implements StepInterceptor {
     private final TransactionTemplate transaction;
     private final TaskLogInterceptor taskLog;
 
+    private final Consumer<String> incidentRaised;
+
+    /** @param incidentRaised told the task id once a step of it raised an incident (after the commit) */
     FailureInterceptor(ExternalTaskService externalTasks, String workerId, TransactionTemplate transaction,
-                       TaskLogInterceptor taskLog) {
+                       TaskLogInterceptor taskLog, Consumer<String> incidentRaised) {
         this.externalTasks = externalTasks;
         this.workerId = workerId;
         this.transaction = transaction;
         this.taskLog = taskLog;
+        this.incidentRaised = incidentRaised;
     }
 
     @Override
@@ -69,7 +74,8 @@ final class FailureInterceptor implements StepInterceptor {
         boolean retry = decision.action() == FailurePolicy.Action.RETRY;
         String outcome = retry
                 ? "retrying in " + decision.backoffMillis() / 1000 + " s (" + decision.retriesLeft() + " retries left)"
-                : "incident raised: fix the cause, then retry the step in Cockpit or cancel the task";
+                : "incident raised: fix the cause, then retry the step (Retry in Cockpit, or POST"
+                        + " .../tasks/{task_id}/retry) or cancel the task";
         String kind = decision.classification().known()
                 ? decision.classification().kind().name().toLowerCase(Locale.ROOT) + " ("
                         + decision.classification().basis() + ")"
@@ -78,10 +84,26 @@ final class FailureInterceptor implements StepInterceptor {
         taskLog.stepFailed(step, decision, outcome);
         externalTasks.handleFailure(step.externalTaskId(), workerId, decision.message(), stackTrace(e),
                 decision.retriesLeft(), decision.backoffMillis());
+        if (!retry) {
+            // the task reads failed from now on, not only after the next reconciliation round
+            step.taskId().ifPresent(taskId -> {
+                try {
+                    incidentRaised.accept(taskId);
+                } catch (RuntimeException notYet) {
+                    LOG.warn("task {}: could not record the incident now, the next round will: {}", taskId,
+                            notYet.toString());
+                }
+            });
+        }
     }
 
-    private static void gone(StepExecution step, NotFoundException e) {
-        LOG.info("step {} is gone (its process was canceled or moved on): {}", step.stepName(), e.getMessage());
+    private void gone(StepExecution step, NotFoundException e) {
+        LOG.debug("step {} is gone: {}", step.stepName(), e.getMessage());
+        try {
+            taskLog.stopped(step);
+        } catch (RuntimeException logFailed) {
+            LOG.warn("could not log that step {} stopped: {}", step.stepName(), logFailed.toString());
+        }
     }
 
     private static String stackTrace(Throwable e) {

@@ -41,6 +41,11 @@ final class HandlerContext implements StepContext {
     }
 
     @Override
+    public Optional<String> stepRunId() {
+        return Optional.of(step.externalTaskId());
+    }
+
+    @Override
     public Optional<Object> variable(String name) {
         return Optional.ofNullable(step.task().getVariables().get(name));
     }

@@ -74,8 +74,16 @@ public final class HandlerNames {
             RUN_PGBACKREST_BACKUP, PLAN_RESTORE, CLEAR_PATRONI_STATE, PREPARE_RESTORE_DIRECTORY,
             PREPARE_RESTORED_DATABASE, FINISH_RESTORE, START_SCHEDULED_BACKUP);
 
+    // canceling an operation: the cleanup it models
+    public static final String AWAIT_INTERRUPTED_STEPS = "awaitInterruptedSteps";
+    public static final String PLAN_CANCEL_CLEANUP = "planCancelCleanup";
+
+    // building blocks of operations that ops engineers compose
+    public static final String READ_TOPOLOGY = "readTopology";
+    public static final String RUN_SQL = "runSql";
+
     /** Every handler the product ships (each has a class in {@code delegates/} and a Modeler template). */
-    public static final List<String> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(PLAN_DATABASE, CREATE_DATABASE_OBJECTS, MARK_DATABASE_AVAILABLE,
+    public static final List<String> ALL = java.util.stream.Stream.of(java.util.stream.Stream.of(PLAN_DATABASE, CREATE_DATABASE_OBJECTS, MARK_DATABASE_AVAILABLE,
             DELETE_DATABASE_RECORDS, ALLOCATE_PORTS, CREATE_ETCD_CREDENTIALS, WRITE_PATRONI_CONFIG,
             CREATE_SWARM_SERVICE, UPDATE_SWARM_SERVICE, APPLY_PATRONI_CONFIG, WAIT_FOR_INSTANCE,
             REMOVE_SWARM_SERVICE, REMOVE_INSTANCE_DATA, REMOVE_HOST_FROM_SPECS, CHECK_DATABASE_UPDATES,
@@ -84,7 +92,8 @@ public final class HandlerNames {
             START_REPLICATION_FROM_PEERS, SUBSCRIBE_PEERS_TO_NODE, DROP_NODE_SUBSCRIPTIONS, REMOVE_NODE_FROM_PEER,
             CHOOSE_CANDIDATE, SWITCH_OVER_TO_CANDIDATE, CHECK_NODE_NEEDS_FAILOVER, FAIL_OVER_TO_CANDIDATE,
             WAIT_FOR_NODE_PRIMARY, RESTART_POSTGRES, STOP_INSTANCE_SERVICE, START_INSTANCE_SERVICE,
-            WAIT_FOR_INSTANCE_RUNNING, ORDER_ROLLING_UPDATE), BACKUPS.stream()).toList();
+            WAIT_FOR_INSTANCE_RUNNING, ORDER_ROLLING_UPDATE), BACKUPS.stream(),
+            java.util.stream.Stream.of(AWAIT_INTERRUPTED_STEPS, PLAN_CANCEL_CLEANUP, READ_TOPOLOGY, RUN_SQL)).flatMap(names -> names).toList();
 
     private HandlerNames() {
     }

@@ -6,6 +6,7 @@ import io.controlplane.task.TaskStatus;
 import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,33 +23,44 @@ import org.springframework.stereotype.Component;
 public class OperationListener implements ExecutionListener {
 
     private final TaskService tasks;
+    private final ObjectProvider<CustomOperations> customOperations;
 
-    public OperationListener(TaskService tasks) {
+    public OperationListener(TaskService tasks, ObjectProvider<CustomOperations> customOperations) {
         this.tasks = tasks;
+        this.customOperations = customOperations;
     }
 
     @Override
     public void notify(DelegateExecution execution) {
+        if (execution.getParentId() != null) {
+            return; // declared on the process: only the process instance's own start and end count
+        }
         String taskId = execution.getProcessBusinessKey();
         Optional<Task> task = taskId == null ? Optional.empty() : tasks.find(taskId);
-        if (task.isEmpty()) {
-            return;
-        }
         if (EVENTNAME_START.equals(execution.getEventName())) {
-            if (task.get().getProcessInstanceId() == null) {
-                String processKey = execution.getProcessEngineServices().getRepositoryService()
-                        .getProcessDefinition(execution.getProcessDefinitionId()).getKey();
+            String processKey = execution.getProcessEngineServices().getRepositoryService()
+                    .getProcessDefinition(execution.getProcessDefinitionId()).getKey();
+            if (task.isEmpty()) {
+                // started from Cockpit, Tasklist or /engine-rest: an ops engineer's operation becomes a task,
+                // one of ours is refused (its /v1 call validates and records what it works on)
+                customOperations.getObject().adopt(execution, processKey);
+            } else if (task.get().getProcessInstanceId() == null) {
                 tasks.attachProcess(taskId, processKey, execution.getProcessInstanceId());
             }
             return;
         }
-        if (!EVENTNAME_END.equals(execution.getEventName())
+        if (task.isEmpty() || !EVENTNAME_END.equals(execution.getEventName())
                 || !execution.getProcessInstanceId().equals(task.get().getProcessInstanceId())) {
             return;
         }
         Object error = execution.getVariable(ProcessVariables.OPERATION_ERROR);
+        boolean canceled = Boolean.TRUE.equals(execution.getVariable(ProcessVariables.OPERATION_CANCELED));
         if (error != null) {
             tasks.fail(taskId, error.toString());
+        } else if (canceled) {
+            // the "Operation canceled" path ran to its end: what the operation started is cleaned up
+            tasks.markCanceling(taskId);
+            tasks.markCanceled(taskId);
         } else if (execution.isCanceled()) {
             if (task.get().getStatus() == TaskStatus.CANCELING || parentIsCanceling(task.get())) {
                 tasks.markCanceled(taskId);
@@ -58,6 +70,9 @@ public class OperationListener implements ExecutionListener {
         } else {
             tasks.complete(taskId);
         }
+        Task ended = tasks.find(taskId).orElseThrow();
+        customOperations.getObject().ended(ended, ended.getStatus() == TaskStatus.COMPLETED,
+                ended.getError() != null ? ended.getError() : "the operation was " + ended.getStatus().wire());
     }
 
     /** A canceled operation takes the operations it called with it (remove-host's database updates). */

@@ -47,14 +47,36 @@ public final class ProcessKeys {
     /** A node that leaves the mesh: the others drop its subscriptions and slots. */
     public static final String REMOVE_REPLICATION_NODE = "remove-replication-node";
 
+    /** What a canceled create or update had started, removed: called by its "Operation canceled" path. */
+    public static final String CLEAN_UP_CANCELED_OPERATION = "clean-up-canceled-operation";
+
     /** Processes that are a task of their own and end it through {@code ${operationListener}}. */
     public static final List<String> OPERATIONS = List.of(CREATE_DATABASE, UPDATE_DATABASE, DELETE_DATABASE,
             REMOVE_HOST, UPGRADE_DATABASE, SWITCHOVER_NODE, FAILOVER_NODE, RESTART_INSTANCE, STOP_INSTANCE,
             START_INSTANCE, BACKUP_NODE, RESTORE_DATABASE, BACKUP_SCHEDULE);
     /** Processes used only through call activities; a BPMN error in them ends the calling operation. */
     public static final List<String> CALLED = List.of(CONFIGURE_INSTANCE, CREATE_INSTANCE, UPDATE_INSTANCE,
-            REMOVE_INSTANCE, CONFIGURE_REPLICATION, ADD_REPLICATION_NODE, REMOVE_REPLICATION_NODE, SWITCH_NODE_PRIMARY);
+            REMOVE_INSTANCE, CONFIGURE_REPLICATION, ADD_REPLICATION_NODE, REMOVE_REPLICATION_NODE, SWITCH_NODE_PRIMARY,
+            CLEAN_UP_CANCELED_OPERATION);
 
     private ProcessKeys() {
+    }
+
+    /**
+     * Why an operation of ours cannot start from Cockpit, Tasklist or {@code /engine-rest}, naming the
+     * {@code /v1} call that starts it: that call validates the request, records it and gates it.
+     */
+    public static String refusalOfEngineStart(String processKey) {
+        String endpoint = switch (processKey) {
+            case CREATE_DATABASE -> "POST /v1/databases";
+            case UPDATE_DATABASE -> "POST /v1/databases/{database_id}";
+            case DELETE_DATABASE -> "DELETE /v1/databases/{database_id}";
+            case REMOVE_HOST -> "DELETE /v1/hosts/{host_id}";
+            default -> null;
+        };
+        String start = endpoint == null ? processKey + " is an operation of the control plane; start it through the"
+                + " /v1 API (docs/api.md)" : processKey + " is started with " + endpoint;
+        return start + ", which validates the request, records it and creates the task; a start from Cockpit,"
+                + " Tasklist or /engine-rest would skip that, so it is refused";
     }
 }

@@ -21,6 +21,11 @@ public final class ProcessVariables {
     public static final String REQUEST_HOST = "requestHost";
     /** The error of a failed operation, set by the failure path; the end listeners read it. */
     public static final String OPERATION_ERROR = "operationError";
+    /**
+     * Set (true) by the "Operation canceled" event sub-process when it starts: the operation ends
+     * canceled once its cleanup has run, and the end listeners read it.
+     */
+    public static final String OPERATION_CANCELED = "operationCanceled";
 
     // ---- database operations
     public static final String DATABASE_ID = "databaseId";
@@ -55,6 +60,14 @@ public final class ProcessVariables {
     public static final List<String> PLAN = List.of(CREATE_PRIMARIES, CREATE_REPLICAS, UPDATE_INSTANCES,
             REMOVE_INSTANCES, NODES, REMOVED_NODES, INSTANCE_HOSTS, NODE_HOSTS, SYNC_NODES, NODE_SOURCES,
             REPLICATED_NODES);
+
+    // ---- "Read database topology" (operations of ops engineers), with NODES, NODE_HOSTS and INSTANCE_HOSTS
+    /** Every instance of the database, node by node, each node's replicas before its primary (a rolling order). */
+    public static final String INSTANCE_IDS = "instanceIds";
+    public static final List<String> TOPOLOGY = List.of(NODES, NODE_HOSTS, INSTANCE_IDS, INSTANCE_HOSTS);
+
+    // ---- "Run SQL on node" (operations of ops engineers): the statement, an input parameter of the step
+    public static final String SQL = "sql";
 
     // ---- multi-instance element variables and the instance processes' inputs
     public static final String INSTANCE_ID = "instanceId";
@@ -141,6 +154,7 @@ public final class ProcessVariables {
             case HandlerNames.FIND_NODE_PRIMARY -> List.of(PRIMARY_INSTANCE, PRIMARY_HOST);
             case HandlerNames.RUN_PGBACKREST_BACKUP -> List.of(PRIMARY_MOVED);
             case HandlerNames.PLAN_RESTORE -> RESTORE_PLAN;
+            case HandlerNames.START_SCHEDULED_BACKUP -> List.of(SCHEDULE_REMOVED);
             default -> List.of();
         };
     }
@@ -251,6 +265,33 @@ public final class ProcessVariables {
         vars.put(DATABASE_IDS, list(updateTasks.keySet()));
         vars.put(DATABASE_UPDATE_TASKS, pairs(updateTasks));
         return vars;
+    }
+
+    /**
+     * The variables a shipped operation starts with (what its starter builds here, plus the task id the
+     * runner adds); empty for other processes.
+     */
+    public static java.util.Optional<java.util.Set<String>> startVariablesOf(String processKey) {
+        // the values the starters build, through the same factories
+        Map<String, Object> sample = switch (processKey) {
+            case ProcessKeys.REMOVE_HOST -> removeHost("h", false, "r", Map.of());
+            case ProcessKeys.SWITCHOVER_NODE -> switchover("d", "r", "n1", "", "");
+            case ProcessKeys.FAILOVER_NODE -> failover("d", "r", "n1", "", false);
+            case ProcessKeys.RESTART_INSTANCE, ProcessKeys.STOP_INSTANCE, ProcessKeys.START_INSTANCE ->
+                    instanceOperation("d", "o", "r", "n1", "i", "h", "", "");
+            case ProcessKeys.BACKUP_NODE -> backupNode("d", "n1", "full", "{}", "{}", "", "r");
+            case ProcessKeys.BACKUP_SCHEDULE -> backupSchedule("k", "d", "n1", "s", "full", "* * * * *",
+                    "2026-01-01T00:00:00Z");
+            case ProcessKeys.RESTORE_DATABASE -> restoreDatabase("d", "r", Map.of());
+            default -> ProcessKeys.OPERATIONS.contains(processKey)
+                    ? databaseOperation("d", "o", "r", false, List.of()) : null;
+        };
+        if (sample == null) {
+            return java.util.Optional.empty();
+        }
+        java.util.Set<String> vars = new java.util.TreeSet<>(sample.keySet());
+        vars.add(TASK_ID);
+        return java.util.Optional.of(vars);
     }
 
     /** A list as a variable value: {@code a,b}. */

@@ -23,6 +23,11 @@ public interface StepContext {
     /** The host this step runs on. */
     String hostId();
 
+    /** This run of the step (its external task id), as the task log's step entries name it. */
+    default Optional<String> stepRunId() {
+        return Optional.empty();
+    }
+
     Optional<Object> variable(String name);
 
     /** A variable that the process must have set; a missing one is a permanent error of the model. */

@@ -69,6 +69,8 @@ final class StepExecution {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("step", task.getActivityId());
         fields.put("host_id", hostId);
+        // a run of a step: "Wait for interrupted steps to stop" pairs its "started" with its end by this id
+        fields.put(io.controlplane.task.TaskService.STEP_RUN_FIELD, task.getId());
         fields.putAll(extra);
         return fields;
     }

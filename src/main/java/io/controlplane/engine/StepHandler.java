@@ -1,6 +1,7 @@
 package io.controlplane.engine;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The code behind one kind of BPMN service task. A service task names its handler in its external
@@ -19,4 +20,12 @@ public interface StepHandler {
 
     /** Runs the step; returns the process variables it sets (strings, numbers, booleans). */
     Map<String, Object> execute(StepContext context);
+
+    /**
+     * The names of the process variables {@link #execute} sets, so that a deployment can check the
+     * expressions that read them (none by default).
+     */
+    default Set<String> outputs() {
+        return Set.of();
+    }
 }

@@ -3,6 +3,7 @@ package io.controlplane.engine;
 import io.controlplane.cluster.ClusterMembership;
 import io.controlplane.config.ControlPlaneConfig;
 import io.controlplane.task.TaskService;
+import io.controlplane.task.TaskStatus;
 import jakarta.annotation.PreDestroy;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,7 @@ public class StepWorker {
     private final ExternalTaskService externalTasks;
     private final RepositoryService repository;
     private final TaskService tasks;
+    private final IncidentTracker incidents;
     private final TransactionTemplate transaction;
     private final Map<String, StepHandler> handlers = new LinkedHashMap<>();
     private final String hostId;
@@ -60,7 +62,8 @@ public class StepWorker {
 
     public StepWorker(ExternalTaskService externalTasks, RepositoryService repository, TaskService tasks,
                       PlatformTransactionManager transactionManager, List<StepHandler> handlerBeans,
-                      ControlPlaneConfig config, ClusterMembership membership) {
+                      ControlPlaneConfig config, ClusterMembership membership, IncidentTracker incidents) {
+        this.incidents = incidents;
         this.externalTasks = externalTasks;
         this.repository = repository;
         this.tasks = tasks;
@@ -83,16 +86,41 @@ public class StepWorker {
         return handlers.containsKey(handlerName);
     }
 
+    /** The names of every handler this host runs, sorted. */
+    public List<String> handlerNames() {
+        return handlers.keySet().stream().sorted().toList();
+    }
+
+    /**
+     * The process variables a handler sets: what it declares ({@link StepHandler#outputs()}) and what
+     * {@link ProcessVariables#setBy} lists for it; none for an unknown one.
+     */
+    public java.util.Set<String> outputsOf(String handlerName) {
+        StepHandler handler = handlers.get(handlerName);
+        if (handler == null) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> outputs = new java.util.TreeSet<>(handler.outputs());
+        outputs.addAll(ProcessVariables.setBy(handlerName));
+        return outputs;
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     public synchronized void start() {
         if (running || handlers.isEmpty()) {
             return;
         }
-        TaskLogInterceptor taskLog = new TaskLogInterceptor(tasks);
+        TaskLogInterceptor taskLog = new TaskLogInterceptor(tasks,
+                externalTaskId -> externalTasks.createExternalTaskQuery().externalTaskId(externalTaskId).count() > 0,
+                taskId -> {
+                    if (tasks.find(taskId).filter(t -> t.getStatus() == TaskStatus.INCIDENT).isPresent()) {
+                        incidents.refresh(taskId);
+                    }
+                });
         lockRenewal = new LockRenewalInterceptor(externalTasks, workerId, LOCK_MILLIS);
         chain = StepInterceptor.chain(List.of(
                         taskLog,
-                        new FailureInterceptor(externalTasks, workerId, transaction, taskLog),
+                        new FailureInterceptor(externalTasks, workerId, transaction, taskLog, incidents::refresh),
                         new CompletionInterceptor(externalTasks, workerId, transaction, taskLog),
                         lockRenewal),
                 step -> step.handler().execute(new HandlerContext(step, tasks)));

@@ -4,6 +4,8 @@ import io.controlplane.task.TaskService;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -20,9 +22,26 @@ final class TaskLogInterceptor implements StepInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(StepWorker.class);
 
     private final TaskService tasks;
+    private final Predicate<String> stillWanted;
+    private final Consumer<String> resumeIfRetried;
 
-    TaskLogInterceptor(TaskService tasks) {
+    /**
+     * @param stillWanted     whether the external task of a run still exists (its process did not move on)
+     * @param resumeIfRetried told the task id before a step of it starts: a task that read failed because of
+     *                        an incident runs again once it was retried (Cockpit), and its log says who retried
+     *                        before the step's own lines
+     */
+    TaskLogInterceptor(TaskService tasks, Predicate<String> stillWanted, Consumer<String> resumeIfRetried) {
         this.tasks = tasks;
+        this.stillWanted = stillWanted;
+        this.resumeIfRetried = resumeIfRetried;
+    }
+
+    /** The step's process moved on (a cancel interrupted it) while or before it ran; written at once. */
+    void stopped(StepExecution step) {
+        LOG.info("step {} stopped: its process moved on (canceled or ended)", step.stepName());
+        step.taskId().ifPresent(taskId -> tasks.logNow(taskId, "stopped " + step.stepName()
+                + ": its process moved on (canceled or ended) while it ran", step.fields(Map.of("success", false))));
     }
 
     @Override
@@ -32,9 +51,21 @@ final class TaskLogInterceptor implements StepInterceptor {
         try {
             step.markStarted();
             step.taskId().ifPresent(taskId -> {
+                try {
+                    resumeIfRetried.accept(taskId);
+                } catch (RuntimeException e) {
+                    LOG.warn("task {}: could not record its retry now, the next reconciliation will: {}", taskId,
+                            e.toString());
+                }
                 tasks.markRunningNow(taskId);
                 tasks.logNow(taskId, "started " + step.stepName(), step.fields(Map.of()));
             });
+            // after "started" is committed: a cancel that interrupted the process before now is seen here,
+            // one after now waits for this run to end ("Wait for interrupted steps to stop")
+            if (!stillWanted.test(step.externalTaskId())) {
+                stopped(step);
+                return Map.of();
+            }
             LOG.info("started {}", step.stepName());
             return next.proceed(step);
         } finally {

@@ -193,6 +193,22 @@ public final class PostgresAdmin {
         }
     }
 
+    /**
+     * Runs one statement of an operator's process on its own, outside a transaction block (so that
+     * {@code VACUUM} and the like work) in {@code database}.
+     *
+     * @throws OperationFailedException naming the statement and Postgres' error
+     */
+    public void runStatement(String database, String statement) {
+        try (Connection c = connect(database, SCRIPT_SOCKET_TIMEOUT_SECONDS)) {
+            c.setAutoCommit(true);
+            execute(c, statement);
+        } catch (SQLException e) {
+            throw translate(e, "statement (" + excerpt(statement) + ") in database '" + database + "'",
+                    SqlStates.Author.USER);
+        }
+    }
+
     /** The value as {@code SHOW} gives it, with its unit ({@code 128MB}). */
     public String setting(String name) {
         try (Connection c = connect(ADMIN_DATABASE, ADMIN_SOCKET_TIMEOUT_SECONDS);

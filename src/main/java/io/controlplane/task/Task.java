@@ -168,15 +168,22 @@ public class Task {
         this.processInstanceId = processInstanceId;
     }
 
-    /** Moves to a new status unless the task already ended; returns whether it changed. */
+    /**
+     * Moves to a new status unless the task already ended; returns whether it changed. A task waiting on an
+     * incident reads failed, with the error and the time it failed; resuming or canceling it clears both.
+     */
     boolean transition(TaskStatus next, String error, Instant now) {
         if (status.isTerminal() || status == next) {
             return false;
         }
+        boolean leftIncident = status == TaskStatus.INCIDENT;
         this.status = next;
-        if (next.isTerminal()) {
+        if (next.isTerminal() || next == TaskStatus.INCIDENT) {
             this.completedAt = now;
             this.error = error == null ? null : truncate(error);
+        } else if (leftIncident) {
+            this.completedAt = null;
+            this.error = null;
         }
         return true;
     }

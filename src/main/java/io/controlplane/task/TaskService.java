@@ -88,10 +88,37 @@ public class TaskService {
         }
     }
 
-    /** Records a cancel request; returns false when the task is no longer pending or running. */
-    public boolean markCanceling(String taskId) {
+    /**
+     * A step of the task raised an incident: the task reads {@code failed} with {@code error} until it is
+     * retried or canceled. Returns false when the task was not pending or running.
+     */
+    public boolean markIncident(String taskId, String error, Map<String, ?> fields) {
         Task task = require(taskId);
         if (task.getStatus() != TaskStatus.PENDING && task.getStatus() != TaskStatus.RUNNING) {
+            return false;
+        }
+        task.transition(TaskStatus.INCIDENT, error, now());
+        log(taskId, "task failed: " + error + "; it waits for a retry of the step or a cancel", fields);
+        LOG.info("task {} waits on an incident: {}", taskId, error);
+        return true;
+    }
+
+    /** A task waiting on an incident runs again (its step was retried); returns false in any other status. */
+    public boolean resume(String taskId, String message, Map<String, ?> fields) {
+        Task task = require(taskId);
+        if (task.getStatus() != TaskStatus.INCIDENT) {
+            return false;
+        }
+        task.transition(TaskStatus.RUNNING, null, now());
+        log(taskId, message, fields);
+        LOG.info("task {} resumed: {}", taskId, message);
+        return true;
+    }
+
+    /** Records a cancel request; returns false when the task is no longer pending, running or waiting on an incident. */
+    public boolean markCanceling(String taskId) {
+        Task task = require(taskId);
+        if (!task.getStatus().isActive()) {
             return false;
         }
         task.transition(TaskStatus.CANCELING, null, now());
@@ -144,7 +171,59 @@ public class TaskService {
     /** Tasks that have not ended, for reconciling them with their process instances. */
     @Transactional(readOnly = true)
     public List<Task> unfinished() {
-        return tasks.findByStatusIn(List.of(TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.CANCELING));
+        return tasks.findByStatusIn(List.of(TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.CANCELING,
+                TaskStatus.INCIDENT));
+    }
+
+    /** Tasks waiting on an incident, e.g. to show their database {@code failed} meanwhile. */
+    @Transactional(readOnly = true)
+    public List<Task> waitingOnIncident() {
+        return tasks.findByStatusIn(List.of(TaskStatus.INCIDENT));
+    }
+
+    /**
+     * The steps of a task that started and have not ended (finished, failed or stopped), by the external
+     * task id their log entries carry ({@code external_task_id}); {@code except} is left out (the asking
+     * step itself). A step whose process moved on while it ran logs "stopped" when it notices.
+     */
+    @Transactional(readOnly = true)
+    public List<String> stepsStillRunning(String taskId, String except) {
+        Map<String, String> lastEvent = new java.util.LinkedHashMap<>();
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        for (TaskLogEntry e : entries.findAll((root, q, cb) -> cb.equal(root.get("taskId"), taskId),
+                Sort.by("entryId").ascending())) {
+            String run = stringField(e.getFieldsJson(), STEP_RUN_FIELD);
+            if (run == null || run.equals(except)) {
+                continue;
+            }
+            boolean started = e.getMessage().startsWith("started ");
+            lastEvent.put(run, started ? "started" : "ended");
+            if (started) {
+                names.put(run, e.getMessage().substring("started ".length()));
+            }
+        }
+        List<String> running = new ArrayList<>();
+        lastEvent.forEach((run, event) -> {
+            if (event.equals("started")) {
+                running.add(names.get(run));
+            }
+        });
+        return running;
+    }
+
+    /** The field of step log entries that names the run of the step (the external task id). */
+    public static final String STEP_RUN_FIELD = "external_task_id";
+
+    private static String stringField(String json, String field) {
+        if (json == null || !json.contains(field)) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode value = JSON.readTree(json).get(field);
+            return value == null || value.isNull() ? null : value.asText();
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /**

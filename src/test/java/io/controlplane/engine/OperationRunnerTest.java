@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.camunda.bpm.engine.ExternalTaskService;
+import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.externaltask.ExternalTask;
 import org.camunda.bpm.engine.runtime.Incident;
@@ -77,13 +78,65 @@ class OperationRunnerTest {
     }
 
     @Test
-    void taskIsRunningWhileItsFirstStepRuns() {
+    void taskReadsFailedWithTheIncidentsMessageWhileItWaitsOnItAndCanStillBeCanceled() {
         TestStepHandlers.PERMANENT_CAUSE_FIXED.set(false);
         Task task = start("runner-db", "permanent", "any");
         letProcessGo(task);
-        // the first step finished, the second waits on its incident: the task runs meanwhile
-        Poll.until(Duration.ofSeconds(30), () -> status(task), s -> s.equals("running"), "task running");
-        runner.cancel(task.getTaskId());
+        // the first step finished, the second waits on its incident: a client polling the task stops waiting
+        Poll.until(Duration.ofSeconds(10), () -> status(task), s -> s.equals("failed"), "task failed");
+        JsonNode json = taskJson(task);
+        assertThat(json.path("error").asText()).isEqualTo("Check outcome failed: port 1 is taken by another program");
+        assertThat(json.path("completed_at").asText()).isNotEmpty();
+        assertThat(messages(log(task, ""))).last().asString().isEqualTo("task failed: Check outcome failed: port 1 is"
+                + " taken by another program; it waits for a retry of the step or a cancel");
+
+        Http.Response canceled = Http.get(server.url("/v1/databases/runner-db/tasks/" + task.getTaskId() + "/cancel"));
+        assertThat(canceled.status()).as(canceled.body()).isEqualTo(200);
+        Poll.until(Duration.ofSeconds(10), () -> status(task), s -> s.equals("canceled"), "task canceled");
+    }
+
+    @Test
+    void aRetryOverTheApiResumesTheFailedStepAndTheLogSaysWhoAndWhen() {
+        TestStepHandlers.PERMANENT_CAUSE_FIXED.set(false);
+        Task task = start("runner-db", "permanent", "any");
+        letProcessGo(task);
+        Poll.until(Duration.ofSeconds(10), () -> status(task), s -> s.equals("failed"), "task failed");
+
+        TestStepHandlers.PERMANENT_CAUSE_FIXED.set(true);
+        Http.Response retried = Http.post(server.url("/v1/databases/runner-db/tasks/" + task.getTaskId() + "/retry"), "");
+        assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+        assertThat(retried.json().path("status").asText()).isIn("running", "completed");
+        assertThat(retried.json().has("error")).isFalse();
+
+        Poll.until(Duration.ofSeconds(30), () -> status(task), s -> s.equals("completed"), "task completed");
+        List<String> messages = messages(log(task, ""));
+        assertThat(messages.stream().filter(m -> m.equals("started Record step"))).hasSize(1);
+        assertThat(messages).anySatisfy(m -> assertThat(m).matches("Check outcome retried by api at \\S+Z: the task runs"
+                + " again"));
+        assertThat(messages).last().asString().startsWith("finished Check outcome");
+
+        Http.Response again = Http.post(server.url("/v1/databases/runner-db/tasks/" + task.getTaskId() + "/retry"), "");
+        assertThat(again.status()).isEqualTo(400);
+        assertThat(again.json().path("message").asText()).startsWith("task has ended (completed)");
+    }
+
+    @Test
+    void aTaskWithoutAFailedStepHasNothingToRetry() {
+        TestStepHandlers.holdEntered = new CountDownLatch(1);
+        TestStepHandlers.holdRelease = new CountDownLatch(1);
+        Task task = start("runner-db", "hold", "test-host");
+        try {
+            Http.Response r = Http.post(server.url("/v1/databases/runner-db/tasks/" + task.getTaskId() + "/retry"), "");
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.json().path("message").asText()).isEqualTo(
+                    "task has no failed step waiting for a retry (status pending)");
+            Http.Response wrongDatabase = Http.post(server.url("/v1/databases/other-db/tasks/" + task.getTaskId()
+                    + "/retry"), "");
+            assertThat(wrongDatabase.status()).isEqualTo(404);
+        } finally {
+            TestStepHandlers.holdRelease.countDown();
+            runner.cancel(task.getTaskId());
+        }
     }
 
     @Test
@@ -119,19 +172,27 @@ class OperationRunnerTest {
                 i -> i != null, "incident");
         assertThat(incident.getActivityId()).isEqualTo("testOutcome");
         assertThat(incident.getIncidentMessage()).isEqualTo("port 1 is taken by another program");
-        assertThat(status(task)).isEqualTo("running");
+        Poll.until(Duration.ofSeconds(10), () -> status(task), s -> s.equals("failed"), "task failed");
 
-        // what Cockpit's "retry" does once the operator fixed the cause
+        // what Cockpit's "retry" does once the operator (logged in as admin) fixed the cause
         TestStepHandlers.PERMANENT_CAUSE_FIXED.set(true);
         ExternalTaskService externalTasks = server.bean(ExternalTaskService.class);
         ExternalTask failed = externalTasks.createExternalTaskQuery().processInstanceId(task.getProcessInstanceId())
                 .singleResult();
-        externalTasks.setRetries(failed.getId(), 1);
+        IdentityService identity = server.bean(IdentityService.class);
+        identity.setAuthenticatedUserId("admin");
+        try {
+            externalTasks.setRetries(failed.getId(), 1);
+        } finally {
+            identity.clearAuthentication();
+        }
         server.bean(StepWorker.class).wake();
 
         Poll.until(Duration.ofSeconds(30), () -> status(task), s -> s.equals("completed"), "task completed");
         List<String> messages = messages(log(task, ""));
         assertThat(messages.stream().filter(m -> m.startsWith("started Record step"))).hasSize(1);
+        assertThat(messages).anySatisfy(m -> assertThat(m).matches("Check outcome retried by admin at \\S+Z: the task"
+                + " runs again"));
         assertThat(messages).last().asString().startsWith("finished Check outcome");
     }
 

@@ -223,65 +223,92 @@ class ProcessModelConventionsTest {
         }
     }
 
+    /**
+     * The deployment-time checks ({@link ProcessModelValidator}, one implementation) over every shipped
+     * process: topics, handlers, called processes and every expression against the variables the
+     * process has at that point and the expression beans.
+     */
     @Test
-    void everyExpressionResolvesAgainstTheBeansAndTheVariablesThatProcessHas() throws IOException {
-        Map<String, Process> byKey = new LinkedHashMap<>();
+    void everyShippedProcessPassesTheDeploymentChecks() throws IOException {
+        ProcessModelValidator validator = TestServer.get().bean(ProcessModelValidator.class);
+        Map<String, Process> world = shipped();
+        List<ProcessModelValidator.Problem> problems = new ArrayList<>();
         for (Path file : processes()) {
-            byKey.put(process(file).getId(), process(file));
+            problems.addAll(validator.check(file.toString(), process(file), world));
         }
-        List<String> problems = new ArrayList<>();
-        int checked = 0;
-        for (Process process : byKey.values()) {
-            Set<String> variables = variablesAtStart(process.getId(), byKey);
-            // what the process's steps set (the plan, the chosen candidate, ...), as ProcessVariables says
-            for (ServiceTask task : process.getModelInstance().getModelElementsByType(ServiceTask.class)) {
-                variables.addAll(ProcessVariables.setBy(Topics.handlerOf(task.getCamundaTopic())));
-            }
-            for (String listener : listeners(process)) {
-                checked += check(process, "listener", listener.substring(listener.indexOf(':') + 1), variables, problems);
-            }
-            for (Activity activity : process.getModelInstance().getModelElementsByType(Activity.class)) {
-                Set<String> inside = new HashSet<>(variables);
-                MultiInstanceLoopCharacteristics mi = loop(activity);
-                if (mi != null) {
-                    checked += check(process, activity.getId() + " collection", mi.getCamundaCollection(), variables,
-                            problems);
-                    inside.add(mi.getCamundaElementVariable());
-                }
-                if (activity instanceof ServiceTask task) {
-                    String topic = task.getCamundaTopic();
-                    checked += check(process, activity.getId() + " topic", topic.substring(topic.lastIndexOf('@') + 1),
-                            inside, problems);
-                }
-                if (activity instanceof CallActivity call) {
-                    for (CamundaIn in : ins(call)) {
-                        checked += check(process, call.getId() + " business key", in.getCamundaBusinessKey(), inside,
-                                problems);
-                        checked += check(process, call.getId() + " in " + in.getCamundaTarget(),
-                                in.getCamundaSourceExpression(), inside, problems);
-                        if (in.getCamundaSource() != null && !inside.contains(in.getCamundaSource())) {
-                            problems.add(process.getId() + ": " + call.getId() + " maps variable '"
-                                    + in.getCamundaSource() + "' that the process does not have");
-                        }
-                        checked++;
-                    }
-                }
-            }
-        }
-        assertThat(checked).as("expressions checked").isGreaterThan(50);
+        assertThat(world).hasSizeGreaterThanOrEqualTo(9);
         assertThat(problems).isEmpty();
     }
 
     @Test
+    void theShippedExampleOperationsPassTheDeploymentChecks() throws IOException {
+        ProcessModelValidator validator = TestServer.get().bean(ProcessModelValidator.class);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (Stream<Path> s = Files.list(Path.of("processes", "examples"))) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".bpmn")).sorted().toList()) {
+                files.put(p.getFileName().toString(), Files.readAllBytes(p));
+            }
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(validator.validate(files)).isEmpty();
+    }
+
+    @Test
+    void theChecksFindAnUnknownTopicAVariableNoOneSetsAMissingMethodAndAMissingCalledProcess() throws IOException {
+        ProcessModelValidator validator = TestServer.get().bean(ProcessModelValidator.class);
+        String broken = Files.readString(Path.of("processes", ProcessKeys.DELETE_DATABASE + ".bpmn"))
+                .replace("deleteDatabaseRecords@${requestHost}", "dropEverything@${requestHost}")
+                .replace("${operationPlan.ids(removeInstances)}", "${operationPlan.ids(removeInstancez)}")
+                .replace("${operationPlan.host(instanceHosts, instanceId)}", "${operationPlan.hosts(instanceHosts, instanceId)}")
+                .replace("calledElement=\"remove-instance\"", "calledElement=\"remove-instanze\"");
+        List<ProcessModelValidator.Problem> problems = validator.validate(
+                Map.of("delete-database.bpmn", broken.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(problems).extracting(ProcessModelValidator.Problem::elementId)
+                .contains("deleteDatabaseRecords", "removeInstances");
+        assertThat(problems).extracting(ProcessModelValidator.Problem::reason).anySatisfy(r -> assertThat(r)
+                .contains("handler 'dropEverything'")).anySatisfy(r -> assertThat(r).contains("'removeInstancez'"))
+                .anySatisfy(r -> assertThat(r).contains("'hosts' with 2 argument(s) is not a method of bean 'operationPlan'"))
+                .anySatisfy(r -> assertThat(r).contains("calls process 'remove-instanze'"));
+        assertThat(problems).allSatisfy(p -> assertThat(p.resource()).isEqualTo("delete-database.bpmn"));
+        assertThat(validator.validate(Map.of("x.bpmn", "<not-bpmn/>".getBytes()))).singleElement()
+                .satisfies(p -> assertThat(p.reason()).startsWith("does not parse as BPMN"));
+    }
+
+    @Test
     void aTopicOrExpressionThatDoesNotResolveIsFoundByTheCheck() {
-        List<String> problems = new ArrayList<>();
-        Process any = process(Path.of("processes", ProcessKeys.CREATE_INSTANCE + ".bpmn"));
-        check(any, "unknown variable", "${instanceHots}", Set.of(ProcessVariables.INSTANCE_HOST), problems);
-        check(any, "unknown bean method", "${operationPlan.hosts(instanceHost)}", Set.of(ProcessVariables.INSTANCE_HOST),
-                problems);
-        check(any, "unknown bean", "${operationPlans.ids(instanceHost)}", Set.of(ProcessVariables.INSTANCE_HOST),
-                problems);
-        assertThat(problems).hasSize(3);
+        ProcessModelValidator validator = TestServer.get().bean(ProcessModelValidator.class);
+        java.util.Optional<Set<String>> vars = java.util.Optional.of(Set.of(ProcessVariables.INSTANCE_HOST));
+        assertThat(validator.checkExpression("${instanceHots}", vars)).isPresent();
+        assertThat(validator.checkExpression("${operationPlan.hosts(instanceHost)}", vars)).isPresent();
+        assertThat(validator.checkExpression("${operationPlans.ids(instanceHost)}", vars)).isPresent();
+        assertThat(validator.checkExpression("x@${operationPlan.ids(instanceHost)}", vars)).isEmpty();
+        assertThat(validator.checkExpression("${!instanceHost}", vars)).as("a coercion of a sample").isEmpty();
+    }
+
+    @Test
+    void noShippedExpressionReadsTheExecutionDirectly() throws IOException {
+        for (Path file : processes()) {
+            assertThat(Files.readString(file)).as(file.toString()).doesNotContain("${execution");
+        }
+    }
+
+    @Test
+    void anOperationCalledByAnotherGetsEveryVariableItStartsWith() throws IOException {
+        ProcessModelValidator validator = TestServer.get().bean(ProcessModelValidator.class);
+        Map<String, Process> world = shipped();
+        for (String key : ProcessKeys.OPERATIONS) {
+            validator.mappedInByCallers(key, world).ifPresent(mapped -> assertThat(mapped)
+                    .as("what the callers of " + key + " map in").containsAll(
+                            ProcessVariables.startVariablesOf(key).orElseThrow()));
+        }
+    }
+
+    private static Map<String, Process> shipped() throws IOException {
+        Map<String, Process> byKey = new LinkedHashMap<>();
+        for (Path file : processes()) {
+            byKey.put(process(file).getId(), process(file));
+        }
+        return byKey;
     }
 
     @Test
@@ -306,145 +333,6 @@ class ProcessModelConventionsTest {
         assertThat(handlers).isEqualTo(new TreeSet<>(HandlerNames.ALL));
         assertThat(serviceTemplates).isEqualTo(handlers);
         assertThat(callTemplates).isEqualTo(new TreeSet<>(ProcessKeys.CALLED));
-    }
-
-    // ---- the variables a process has
-
-    /**
-     * What an operation starts with (the values its starter builds through {@link ProcessVariables},
-     * plus the task id the runner adds), or what every caller of a called process maps in.
-     */
-    private static Set<String> variablesAtStart(String key, Map<String, Process> byKey) {
-        if (key.equals(ProcessKeys.REMOVE_HOST)) {
-            Set<String> vars = new HashSet<>(ProcessVariables.removeHost("h", false, "r", Map.of()).keySet());
-            vars.add(ProcessVariables.TASK_ID);
-            return vars;
-        }
-        if (key.equals(ProcessKeys.BACKUP_NODE)) {
-            Set<String> vars = new HashSet<>(ProcessVariables.backupNode("d", "n1", "full", "{}", "{}", "", "r").keySet());
-            vars.add(ProcessVariables.TASK_ID);
-            return vars;
-        }
-        if (key.equals(ProcessKeys.BACKUP_SCHEDULE)) {
-            Set<String> vars = new HashSet<>(ProcessVariables.backupSchedule("k", "d", "n1", "s", "full", "* * * * *",
-                    "2026-01-01T00:00:00Z").keySet());
-            vars.add(ProcessVariables.TASK_ID);
-            vars.add(ProcessVariables.SCHEDULE_REMOVED);
-            return vars;
-        }
-        if (key.equals(ProcessKeys.RESTORE_DATABASE)) {
-            Set<String> vars = new HashSet<>(ProcessVariables.restoreDatabase("d", "r", Map.of()).keySet());
-            vars.add(ProcessVariables.TASK_ID);
-            return vars;
-        }
-        Set<String> vars = null;
-        if (ProcessKeys.OPERATIONS.contains(key)) {
-            vars = new HashSet<>(startVariables(key).keySet());
-            vars.add(ProcessVariables.TASK_ID);
-        }
-        for (Process caller : byKey.values()) {
-            for (CallActivity call : caller.getModelInstance().getModelElementsByType(CallActivity.class)) {
-                if (call.getCalledElement().equals(key)) {
-                    Set<String> mapped = new HashSet<>();
-                    ins(call).stream().map(CamundaIn::getCamundaTarget).filter(t -> t != null).forEach(mapped::add);
-                    if (vars == null) {
-                        vars = mapped;
-                    } else if (!ProcessKeys.OPERATIONS.contains(key)) {
-                        vars.retainAll(mapped);
-                    } else {
-                        assertThat(mapped).as(caller.getId() + "/" + call.getId() + " maps in what " + key + " starts with")
-                                .containsAll(vars);
-                    }
-                }
-            }
-        }
-        assertThat(vars).as("callers of " + key).isNotNull();
-        return vars;
-    }
-
-    /** The variables the API starts an operation with, built by the same factories. */
-    private static Map<String, Object> startVariables(String key) {
-        return switch (key) {
-            case ProcessKeys.SWITCHOVER_NODE -> ProcessVariables.switchover("d", "r", "n1", "", "");
-            case ProcessKeys.FAILOVER_NODE -> ProcessVariables.failover("d", "r", "n1", "", false);
-            case ProcessKeys.RESTART_INSTANCE, ProcessKeys.STOP_INSTANCE, ProcessKeys.START_INSTANCE ->
-                    ProcessVariables.instanceOperation("d", "o", "r", "n1", "i", "h", "", "");
-            default -> ProcessVariables.databaseOperation("d", "o", "r", false, List.of());
-        };
-    }
-
-    // ---- resolving an expression
-
-    /** Evaluates every expression in {@code text} with sample values; records what does not resolve. */
-    private static int check(Process process, String where, String text, Set<String> variables, List<String> problems) {
-        if (text == null) {
-            return 0;
-        }
-        ExpressionFactoryImpl factory = new ExpressionFactoryImpl();
-        SimpleContext context = new SimpleContext(resolver(variables));
-        try {
-            factory.createValueExpression(context, text, Object.class).getValue(context);
-        } catch (PropertyNotFoundException | MethodNotFoundException e) {
-            problems.add(process.getId() + ": " + where + " '" + text + "': " + e.getMessage());
-        } catch (ELException e) {
-            // a bean method that rejects the sample values was found and called: the expression resolves
-            if (!(e.getCause() instanceof IllegalArgumentException)) {
-                problems.add(process.getId() + ": " + where + " '" + text + "': " + e);
-            }
-        }
-        return 1;
-    }
-
-    private static ELResolver resolver(Set<String> variables) {
-        CompositeELResolver resolver = new CompositeELResolver();
-        resolver.add(new ELResolver() {
-            @Override
-            public Object getValue(ELContext context, Object base, Object property) {
-                if (base != null) {
-                    return null;
-                }
-                String name = property.toString();
-                context.setPropertyResolved(true);
-                if (variables.contains(name)) {
-                    return "sample-" + name;
-                }
-                if (name.equals("execution")) {
-                    throw new PropertyNotFoundException("use a variable instead of execution: " + name);
-                }
-                try {
-                    return TestServer.get().bean(name);
-                } catch (RuntimeException e) {
-                    throw new PropertyNotFoundException("no variable or bean named '" + name + "'");
-                }
-            }
-
-            @Override
-            public Class<?> getType(ELContext context, Object base, Object property) {
-                return null;
-            }
-
-            @Override
-            public void setValue(ELContext context, Object base, Object property, Object value) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public boolean isReadOnly(ELContext context, Object base, Object property) {
-                return true;
-            }
-
-            @Override
-            public java.util.Iterator<java.beans.FeatureDescriptor> getFeatureDescriptors(ELContext c, Object b) {
-                return null;
-            }
-
-            @Override
-            public Class<?> getCommonPropertyType(ELContext context, Object base) {
-                return Object.class;
-            }
-        });
-        resolver.add(new BeanELResolver(true));
-        return resolver;
     }
 
     // ---- model helpers

@@ -65,11 +65,14 @@ class StepWorkerTest {
         assertThat(incident.getIncidentMessage()).contains("permission denied");
         ExternalTask step = stepOf(task);
         assertThat(step.getRetries()).isZero();
-        List<String> messages = messages(task);
-        assertThat(messages).hasSize(2);
+        List<String> messages = Poll.until(Duration.ofSeconds(10), () -> messages(task), m -> m.size() == 3,
+                "the incident in the task log");
         assertThat(messages.get(0)).isEqualTo("started Fail as told");
         assertThat(messages.get(1)).startsWith("failed Fail as told: ").contains("permission denied")
-                .endsWith("; incident raised: fix the cause, then retry the step in Cockpit or cancel the task");
+                .endsWith("; incident raised: fix the cause, then retry the step (Retry in Cockpit, or POST"
+                        + " .../tasks/{task_id}/retry) or cancel the task");
+        assertThat(messages.get(2)).startsWith("task failed: Fail as told failed: ").contains("permission denied");
+        assertThat(status(task)).isEqualTo("failed");
         JsonNode failed = entries(task).get(1).path("fields");
         assertThat(failed.path("failure_kind").asText()).isEqualTo("permanent");
         assertThat(failed.path("retries_left").asInt()).isZero();
@@ -112,7 +115,9 @@ class StepWorkerTest {
                 () -> runtime.createIncidentQuery().processInstanceId(task.getProcessInstanceId()).singleResult(),
                 i -> i != null, "incident");
         assertThat(incident.getIncidentMessage()).isEqualTo("the container never starts");
-        assertThat(messages(task)).containsExactly(
+        List<String> messages = Poll.until(Duration.ofSeconds(10), () -> messages(task), m -> m.size() == 9,
+                "the incident in the task log");
+        assertThat(messages).containsExactly(
                 "started Fail as told",
                 "failed Fail as told: the container never starts; retrying in 1 s (3 retries left)",
                 "started Fail as told",
@@ -121,7 +126,9 @@ class StepWorkerTest {
                 "failed Fail as told: the container never starts; retrying in 2 s (1 retries left)",
                 "started Fail as told",
                 "failed Fail as told: the container never starts; incident raised: fix the cause, then retry the step"
-                        + " in Cockpit or cancel the task");
+                        + " (Retry in Cockpit, or POST .../tasks/{task_id}/retry) or cancel the task",
+                "task failed: Fail as told failed: the container never starts; it waits for a retry of the step or a"
+                        + " cancel");
         runner.cancel(task.getTaskId());
     }
 

@@ -217,7 +217,7 @@ class DatabaseProcessesTest {
     }
 
     @Test
-    void canceledCreateEndsTheCalledInstancesAndLeavesTheDatabaseFailed() {
+    void canceledCreateRunsItsCleanupPathAndLeavesTheDatabaseFailed() {
         String db = driver.storedDatabase(DatabaseState.CREATING);
         Task task = driver.startDatabaseOperation(ProcessKeys.CREATE_DATABASE, ProcessVariables.CREATE, db);
         ProcessInstance instance = driver.processInstance(task);
@@ -230,7 +230,16 @@ class DatabaseProcessesTest {
         assertThat(steps.get(steps.size() - 1).processKey()).isEqualTo(ProcessKeys.CREATE_INSTANCE);
 
         assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
+        // the "Operation canceled" event sub-process interrupted create-instance and calls the cleanup
+        List<Step> cleanup = driver.drive(task.getProcessInstanceId(),
+                step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP) ? plan(Map.of(
+                        ProcessVariables.REMOVE_INSTANCES, "db-n1-a", ProcessVariables.REMOVED_NODES, "n1",
+                        ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA)) : DONE);
 
+        assertThat(cleanup).extracting(Step::handler).containsExactly(HandlerNames.AWAIT_INTERRUPTED_STEPS,
+                HandlerNames.PLAN_CANCEL_CLEANUP, HandlerNames.REMOVE_SWARM_SERVICE, HandlerNames.REMOVE_INSTANCE_DATA);
+        assertThat(cleanup.get(0).processKey()).isEqualTo(ProcessKeys.CLEAN_UP_CANCELED_OPERATION);
+        assertThat(cleanup.get(2).processKey()).isEqualTo(ProcessKeys.REMOVE_INSTANCE);
         assertThat(instance).isEnded();
         assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.CANCELED);
         DatabaseRecord record = driver.store.record(db).orElseThrow();
@@ -387,7 +396,12 @@ class DatabaseProcessesTest {
                 "n1=" + driver.hostA)) : step.handler().equals(HandlerNames.APPLY_PATRONI_CONFIG) ? HOLD : DONE);
 
         assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
+        // an update that created nothing has nothing to remove: the instance it was updating stays
+        List<Step> cleanup = driver.drive(task.getProcessInstanceId(),
+                step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP) ? plan(Map.of()) : DONE);
 
+        assertThat(cleanup).extracting(Step::handler).containsExactly(HandlerNames.AWAIT_INTERRUPTED_STEPS,
+                HandlerNames.PLAN_CANCEL_CLEANUP);
         assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.CANCELED);
         assertThat(driver.store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
         assertThat(driver.runtime.createProcessInstanceQuery().processInstanceBusinessKey(task.getTaskId()).count())

@@ -149,6 +149,8 @@ class InstanceProcessesTest {
                         ProcessKeys.CONFIGURE_INSTANCE);
 
         assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
+        driver.drive(task.getProcessInstanceId(), step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP)
+                ? plan(Map.of()) : DONE);
 
         assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.CANCELED);
         assertThat(driver.runtime.createProcessInstanceQuery().processInstanceBusinessKey(task.getTaskId()).count())

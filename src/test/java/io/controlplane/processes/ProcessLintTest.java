@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the real bpmnlint (npm, {@code package.json} / {@code .bpmnlintrc}: recommended rules plus the
- * Camunda 7.24 compatibility rules) over every {@code processes/*.bpmn}, and the Camunda element
+ * Camunda 7.24 compatibility rules) over every {@code processes/*.bpmn} and {@code processes/examples/*.bpmn}, and the Camunda element
  * template validator over the Modeler templates. A missing installation fails the test: run
  * {@code source scripts/lib/prereqs.sh && cp_ensure_bpmnlint} (scripts/test.sh does).
  */
@@ -36,6 +36,16 @@ class ProcessLintTest {
     void everyProcessPassesBpmnlint() throws Exception {
         List<String> files = bpmnFiles(Path.of("processes"));
         assertThat(files).hasSizeGreaterThanOrEqualTo(8);
+
+        Result lint = run(command(Path.of(".bpmnlintrc"), files));
+
+        assertThat(lint.exitCode()).as("bpmnlint " + String.join(" ", files) + "\n" + lint.output()).isZero();
+    }
+
+    @Test
+    void everyExampleOperationPassesBpmnlint() throws Exception {
+        List<String> files = bpmnFiles(Path.of("processes", "examples"));
+        assertThat(files).hasSizeGreaterThanOrEqualTo(2);
 
         Result lint = run(command(Path.of(".bpmnlintrc"), files));
 

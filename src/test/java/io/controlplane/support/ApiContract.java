@@ -156,6 +156,10 @@ public final class ApiContract {
         if (path == null || !(path.equals("/v1") || path.startsWith("/v1/")) || path.equals("/v1/openapi.json")) {
             return;
         }
+        String query = uri.getQuery() == null ? "" : uri.getQuery();
+        if (status < 400 && ("&" + query).contains("&dry_run=true")) {
+            return; // our extension (docs/api.md): the plan of the operation, a body pgEdge does not define
+        }
         Optional<Operation> match = match(method, path);
         if (match.isEmpty()) {
             // not an operation of the document (an unknown path or method): only errors are defined, as APIError

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.controlplane.cluster.ClusterService;
 import io.controlplane.common.OperationFailedException;
+import io.controlplane.common.PermanentException;
 import io.controlplane.config.ControlPlaneConfig;
 import io.controlplane.etcd.EtcdConflictException;
 import io.controlplane.etcd.store.EtcdStore;
@@ -43,7 +44,8 @@ public class PortAllocator {
      * already has, else a random free one. Idempotent. Must run on that host when it picks at random,
      * because it checks that nothing else listens on the port.
      *
-     * @throws OperationFailedException when a fixed port belongs to someone else
+     * @throws OperationFailedException when a fixed port belongs to another owner of the control plane
+     * @throws PermanentException when a program outside the control plane listens on a fixed port (an incident)
      */
     public int allocate(String hostId, String owner, int wanted) {
         EtcdStore etcd = cluster.store();
@@ -64,8 +66,10 @@ public class PortAllocator {
                     return wanted;
                 }
                 if (!bindable(wanted)) {
-                    throw new OperationFailedException("port " + wanted + " on host " + hostId
-                            + " is in use by a process the control plane does not manage");
+                    // not ours to settle, and often short-lived: an incident lets the operator free the port and
+                    // retry the step instead of failing the whole operation
+                    throw new PermanentException("port " + wanted + " on host " + hostId
+                            + " is in use by a process the control plane does not manage: free it, then retry the step");
                 }
                 port = wanted;
             } else if (mine.isPresent()) {

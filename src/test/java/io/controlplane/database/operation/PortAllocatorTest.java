@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.controlplane.cluster.ClusterService;
 import io.controlplane.common.OperationFailedException;
+import io.controlplane.common.PermanentException;
 import io.controlplane.common.TransientException;
 import io.controlplane.config.ControlPlaneConfig;
 import io.controlplane.support.TestServer;
@@ -124,15 +125,15 @@ class PortAllocatorTest {
     }
 
     @Test
-    void fixedPortThatAForeignProgramListensOnIsRefused() throws IOException {
+    void fixedPortThatAForeignProgramListensOnRaisesAnIncident() throws IOException {
         String host = newHost();
         try (ServerSocket foreign = new ServerSocket(0)) {
             int taken = foreign.getLocalPort();
 
             assertThatThrownBy(() -> allocator.allocate(host, "owner", taken))
-                    .isInstanceOf(OperationFailedException.class)
+                    .isInstanceOf(PermanentException.class)
                     .hasMessage("port " + taken + " on host " + host
-                            + " is in use by a process the control plane does not manage");
+                            + " is in use by a process the control plane does not manage: free it, then retry the step");
         }
         assertThat(allocator.allocations(host)).isEmpty();
     }

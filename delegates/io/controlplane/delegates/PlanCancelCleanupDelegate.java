@@ -1,0 +1,49 @@
+package io.controlplane.delegates;
+
+import io.controlplane.database.operation.DatabasePlanner;
+import io.controlplane.database.operation.OperationPlan;
+import io.controlplane.engine.HandlerNames;
+import io.controlplane.engine.ProcessVariables;
+import io.controlplane.engine.StepContext;
+import io.controlplane.engine.StepHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * "Plan cleanup of canceled operation": which instances the canceled operation had started (those it
+ * planned to create, and any whose create never finished), as the plan variables that "Remove instance"
+ * reads ({@code removeInstances}, {@code instanceHosts}, {@code removedNodes}).
+ */
+@Component
+class PlanCancelCleanupDelegate implements StepHandler {
+
+    private final DatabasePlanner planner;
+
+    PlanCancelCleanupDelegate(DatabasePlanner planner) {
+        this.planner = planner;
+    }
+
+    @Override
+    public String name() {
+        return HandlerNames.PLAN_CANCEL_CLEANUP;
+    }
+
+    @Override
+    public Set<String> outputs() {
+        return Set.copyOf(ProcessVariables.PLAN);
+    }
+
+    @Override
+    public Map<String, Object> execute(StepContext context) {
+        List<String> created = new ArrayList<>(context.stringList(ProcessVariables.CREATE_PRIMARIES));
+        created.addAll(context.stringList(ProcessVariables.CREATE_REPLICAS));
+        OperationPlan plan = planner.planCancelCleanup(context.databaseId(), context.requestHost(), created);
+        context.log(plan.removeInstances().isEmpty() ? "nothing to clean up: the operation had created no instance"
+                : "cleanup: remove " + String.join(", ", plan.removeInstances()), Map.of("remove",
+                plan.removeInstances(), "removed_nodes", plan.removedNodes()));
+        return plan.variables();
+    }
+}
