@@ -3,7 +3,7 @@
 # machine sharing a PostgreSQL engine database), each timed from the request until the new primary
 # accepts a write (psql INSERT polled every 50 ms), next to a baseline measured in the same run:
 #   switchover:  POST /v1/.../nodes/n1/switchover (process switchover-node)
-#                vs Patroni's own POST /switchover {leader, candidate} sent directly to the candidate
+#                vs Patroni's own POST /switchover {leader, candidate} sent directly to the leader
 #   failover:    docker kill -s KILL of the primary's container, then POST /v1/.../nodes/n1/failover
 #                (retried while the API still sees a healthy node) vs the same kill followed by
 #                Patroni's own POST /failover {candidate}
@@ -80,9 +80,13 @@ curl -sf -XPOST "$api" -H 'Content-Type: application/json' -d '{"id":"'$db'","sp
 settled() {
   local out
   for _ in $(seq 1200); do
-    out=$(curl -sf "$api/$db" | json '" ".join([i["id"] for r in ("primary","replica") for i in d.get("instances",[])
-      if i.get("state")=="available" and i.get("postgres",{}).get("role")==r]) if d["state"]=="available" else ""' || true)
-    [[ $(wc -w <<<"$out") == 2 && ( -z ${1:-} || $out == "$1 "* ) ]] && { echo "$out"; return; }
+    out=$(curl -sf "$api/$db" | json '(lambda r: r("primary") + " " + r("replica"))(lambda role: ",".join(i["id"]
+      for i in d["instances"] if i["state"]=="available" and (i.get("postgres") or {}).get("role")==role))
+      if d["state"]=="available" else ""' || true)
+    # exactly one primary and one replica (a monitor status from before the last change shows two primaries)
+    if [[ $out =~ ^([^ ,]+)\ ([^ ,]+)$ && ( -z ${1:-} || ${BASH_REMATCH[1]} == "$1" ) ]]; then
+      echo "$out"; return
+    fi
     sleep 0.2
   done
   echo "database did not settle: $(curl -s "$api/$db")" >&2; exit 1
@@ -97,7 +101,13 @@ write_ok() {
   PGPASSWORD=bench PGCONNECT_TIMEOUT=2 psql -h 127.0.0.1 -p "$1" -U admin -d app -qAtc \
     "insert into bench_writes default values" >/dev/null 2>&1
 }
-until_writable() { until write_ok "$1"; do sleep 0.05; done; }
+until_writable() {
+  local deadline=$((SECONDS + 180))
+  until write_ok "$1"; do
+    ((SECONDS < deadline)) || { echo "port $1 not writable after 180 s: $(curl -s "$api/$db")" >&2; exit 1; }
+    sleep 0.05
+  done
+}
 
 pair=$(settled); read -r primary replica <<<"$pair"
 PGPASSWORD=bench psql -h 127.0.0.1 -p "$(pg_port "$primary")" -U admin -d app -qc \
@@ -113,7 +123,8 @@ for i in $(seq "$runs"); do
     if [[ $how == api ]]; then
       curl -sf -XPOST "$api/$db/nodes/n1/switchover" -H 'Content-Type: application/json' -d '{}' >/dev/null
     else
-      curl -sf -XPOST "http://127.0.0.1:$(patroni_port "$replica" "$(host_of "$replica")")/switchover" \
+      # as patronictl does: to the leader, whose loop then acts at once
+      curl -sf -XPOST "http://127.0.0.1:$(patroni_port "$primary" "$(host_of "$primary")")/switchover" \
         -H 'Content-Type: application/json' -d '{"leader":"'"$primary"'","candidate":"'"$replica"'"}' >/dev/null
     fi
     until_writable "$port"

@@ -25,8 +25,9 @@ import org.springframework.stereotype.Service;
 /**
  * The steps that give a node another primary: choose the candidate, a Patroni switchover (planned, the
  * old primary hands over) or failover (the old primary is down or is left behind), and the wait until
- * the candidate takes writes. Patroni's calls go to the candidate's member, on the candidate's host:
- * it is the member that must be up, and Patroni accepts both calls on any member.
+ * the candidate takes writes. The steps run on the candidate's host: it is the member that must be up.
+ * A failover is asked of the candidate's Patroni (the leader may be down); a switchover of the leader's,
+ * which acts on it at once.
  */
 @Service
 public class LeaderChange {
@@ -97,7 +98,12 @@ public class LeaderChange {
         if (cluster.member(candidate).isEmpty()) {
             throw new TransientException(candidate + " is not a member of node " + nodeName + "'s Patroni cluster yet");
         }
-        LeaderChangeAnswer answer = patroni.requestSwitchover(leader.get().name(), candidate);
+        // sent to the leader, as patronictl does: Patroni wakes the loop of the member that gets the request,
+        // and the leader is the one that acts on a switchover (sent to the candidate, it waited for the
+        // leader's next loop, up to loop_wait = 10 s: bench/ha-switchover.sh)
+        PatroniClient leaderPatroni = store.instanceSpec(databaseId, leader.get().name()).map(configs::patroniClient)
+                .orElse(patroni);
+        LeaderChangeAnswer answer = leaderPatroni.requestSwitchover(leader.get().name(), candidate);
         return judge("switchover", answer, patroni, nodeName, leader.get().name(), candidate);
     }
 
