@@ -280,7 +280,7 @@ public class NodeRestores {
             throw new OperationFailedException("the backup restored on node " + nodeName + " has no database '" + source
                     + "' (source_database_name)");
         }
-        postgres.runScript(present, List.of("DROP EXTENSION IF EXISTS pglogical CASCADE"));
+        postgres.runScript(present, io.controlplane.replication.ReplicationNames.DROP_REPLICATION_STATE);
         postgres.runScript("postgres", List.of(
                 "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_type = 'logical'"
                         + " AND NOT active",
