@@ -56,14 +56,33 @@ class ApiContractIT {
     private static final int PORT_BASE = 25700;
     private static final String MISSING_TASK = "01900000-0000-7000-8000-000000000000";
     /** Statuses the document lists that cannot happen for an operation of ours, and why. */
-    private static final Map<String, String> NOT_APPLICABLE = Map.of(
-            "list-database-tasks 404", "lists the tasks of any database id, an empty list when it has none (as pgEdge)",
-            "list-host-tasks 404", "lists the tasks of any host id, an empty list when it has none (as pgEdge)",
+    private static final Map<String, String> NOT_APPLICABLE = Map.ofEntries(
+            Map.entry("list-database-tasks 404",
+                    "lists the tasks of any database id, an empty list when it has none (as pgEdge)"),
+            Map.entry("list-host-tasks 404",
+                    "lists the tasks of any host id, an empty list when it has none (as pgEdge)"),
             // backups (P5): a success needs a backup repository; BackupIT validates these against the document
-            "backup-database-node 200", "validated by BackupIT, which has a backup repository",
-            "backup-database-node 409", "validated by BackupIT (a backup while a restore runs)",
-            "restore-database 200", "validated by BackupIT, which has a backup repository",
-            "restore-database 409", "validated by BackupIT (a restore while a restore runs)");
+            Map.entry("backup-database-node 200",
+                    "validated by BackupIT, which has a backup repository"),
+            Map.entry("backup-database-node 409",
+                    "validated by BackupIT (a backup while a restore runs)"),
+            Map.entry("restore-database 200",
+                    "validated by BackupIT, which has a backup repository"),
+            Map.entry("restore-database 409",
+                    "validated by BackupIT (a restore while a restore runs)"),
+            // HA operations (P4b): a success needs a node with a replica; HaIT validates these against the document
+            Map.entry("switchover-database-node 200",
+                    "validated by HaIT, whose node n1 has a replica"),
+            Map.entry("failover-database-node 200",
+                    "validated by HaIT (after a kill of the primary's container)"),
+            Map.entry("restart-instance 200",
+                    "validated by HaIT"),
+            Map.entry("stop-instance 200",
+                    "validated by HaIT"),
+            Map.entry("start-instance 200",
+                    "validated by HaIT"),
+            Map.entry("apply-upgrade 200",
+                    "validated by HaIT, which tags a second image"));
 
     private static Path root;
     private static EngineDatabase engineDb;
@@ -234,6 +253,19 @@ class ApiContractIT {
         expect(Http.post(h1.url("/v1/databases/no-such-db/nodes/n1/backups"), "{\"type\":\"full\"}"), 404);
         expect(Http.post(h1.url("/v1/databases/" + DB + "/restore"), "{}"), 400);
         expect(Http.post(h1.url("/v1/databases/no-such-db/restore"), "{}"), 404);
+        // HA operations (P4b): a malformed database id is a 400, an unknown database a 404
+        for (String db : List.of("Bad_Db", "no-such-db")) {
+            int status = db.equals("Bad_Db") ? 400 : 404;
+            expect(Http.post(h1.url("/v1/databases/" + db + "/nodes/n1/switchover"), "{}"), status);
+            expect(Http.post(h1.url("/v1/databases/" + db + "/nodes/n1/failover"), "{}"), status);
+            expect(Http.post(h1.url("/v1/databases/" + db + "/instances/" + db + "-n1-abcdefgh/restart"), "{}"), status);
+            expect(Http.post(h1.url("/v1/databases/" + db + "/instances/" + db + "-n1-abcdefgh/stop-instance"), ""),
+                    status);
+            expect(Http.post(h1.url("/v1/databases/" + db + "/instances/" + db + "-n1-abcdefgh/start-instance"), ""),
+                    status);
+            expect(Http.post(h1.url("/v1/databases/" + db + "/upgrade"), "{\"image\":\"controlplane/postgres:15\"}"),
+                    status);
+        }
     }
 
     @Test
