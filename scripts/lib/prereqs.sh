@@ -140,8 +140,11 @@ cp_ensure_docker() {
       cp_progress "starting the Docker engine (log $log)"
       mkdir -p "$(dirname "$log")"
       # Own session, so that signals to the caller's process group never
-      # reach the engine; dockerd writes its own pid file.
-      setsid dockerd --storage-driver=overlay2 --iptables=false --bridge=none \
+      # reach the engine; dockerd writes its own pid file. No descriptor of
+      # the caller beyond stdio is passed on: a dockerd started under
+      # `flock FILE cmd` would otherwise hold that lock for its whole life.
+      setsid bash -c 'for fd in $(ls /proc/$$/fd); do ((fd > 2)) && eval "exec ${fd}>&-" 2>/dev/null; done; exec "$@"' \
+        close-inherited dockerd --storage-driver=overlay2 --iptables=false --bridge=none \
         --pidfile "$pidfile" </dev/null >>"$log" 2>&1 &
     fi
     deadline=$((SECONDS + timeout))
