@@ -39,7 +39,10 @@ public final class TestServer {
     public static synchronized TestServer get() {
         if (instance == null) {
             try {
-                Path dir = Files.createTempDirectory("cp-test-server-");
+                // under target/: a forked JVM that surefire ends before its shutdown hook has run
+                // leaves nothing outside the build directory
+                Path parent = Files.createDirectories(Path.of("target", "test-servers"));
+                Path dir = Files.createTempDirectory(parent.toAbsolutePath(), "cp-test-server-");
                 int port = freePort();
                 ControlPlaneConfig config = ConfigLoader.load(new String[0], Map.of(
                         "CONTROL_PLANE_DATA_DIR", dir.toString(),
@@ -93,8 +96,11 @@ public final class TestServer {
     }
 
     private void shutdown() {
-        context.close();
-        deleteTree(dataDir);
+        try {
+            context.close();
+        } finally {
+            deleteTree(dataDir);
+        }
     }
 
     public static void deleteTree(Path dir) {
