@@ -51,6 +51,9 @@ class HaIT {
     private static final String LABEL = "controlplane.database.id";
     private static final String SECOND_TAG = "controlplane/postgres:15-ha-e2e";
     private static final Duration OPERATION = Duration.ofSeconds(240);
+    /** How long a row may take to reach the other node after a leader change (the supervisor restarts a
+     * down subscription every 10 s; pglogical alone would wait up to 180 s). */
+    private static final Duration REPLICATED = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PORT_BASE = 25600;
 
@@ -102,7 +105,14 @@ class HaIT {
         waitForSettled();
         try (Connection c = connect(primaryPort()); Statement s = c.createStatement()) {
             s.execute("create table events (id serial primary key, at text not null)");
+            // sequences are node-local, so rows written on both nodes need keys that are unique across nodes
+            s.execute("create table mesh (id text primary key, written_on text not null)");
         }
+        try (Connection c = connect(port(instanceOf("n2"))); Statement s = c.createStatement()) {
+            Poll.until(REPLICATED, () -> rowCount(s, "select count(*) from pg_tables where tablename = 'mesh'"),
+                    n -> n == 1, "the DDL of table mesh replicated to n2");
+        }
+        assertRowsFlowBothWays("create");
     }
 
     @AfterAll
@@ -469,6 +479,29 @@ class HaIT {
         }
         waitForSettled();
         assertThat(primaryId()).isEqualTo(newPrimary);
+        assertRowsFlowBothWays("the leader change to " + newPrimary);
+    }
+
+    /**
+     * Multi-active replication between the nodes: a row written on n1's primary appears on n2 and a row
+     * written on n2 appears on n1. Both rows are written first and polled together, so the check costs one
+     * replication delay, not two.
+     */
+    private static void assertRowsFlowBothWays(String after) throws SQLException {
+        int row = ++writes;
+        String fromN1 = row + " from n1 after " + after;
+        String fromN2 = row + " from n2 after " + after;
+        long start = System.nanoTime();
+        try (Connection n1 = connect(port(primaryId())); Statement s1 = n1.createStatement();
+             Connection n2 = connect(port(instanceOf("n2"))); Statement s2 = n2.createStatement()) {
+            s1.execute("insert into mesh values ('" + fromN1 + "', 'n1')");
+            s2.execute("insert into mesh values ('" + fromN2 + "', 'n2')");
+            Poll.until(REPLICATED, () -> List.of(rowCount(s2, "select count(*) from mesh where id = '" + fromN1 + "'"),
+                    rowCount(s1, "select count(*) from mesh where id = '" + fromN2 + "'")), List.of(1L, 1L)::equals,
+                    "[row of n1 on n2, row of n2 on n1] after " + after);
+        }
+        System.out.printf("MEASURED: rows both ways n1 <-> n2 after %s: %.1f s%n", after,
+                (System.nanoTime() - start) / 1e9);
     }
 
     /** Every instance available with a role, n1 with one primary and one replica, the database available. */
