@@ -88,15 +88,7 @@ class HaIT {
 
         ObjectNode body = JSON.createObjectNode();
         body.put("id", DB);
-        ObjectNode spec = body.putObject("spec");
-        spec.put("database_name", "app");
-        spec.put("memory", "256MiB");
-        ObjectNode user = spec.putArray("database_users").addObject();
-        user.put("username", "admin").put("password", DB_PASSWORD).put("db_owner", true);
-        user.putArray("attributes").add("LOGIN").add("SUPERUSER");
-        ArrayNode nodes = spec.putArray("nodes");
-        nodes.addObject().put("name", "n1").putArray("host_ids").add("host-1").add("host-2");
-        nodes.addObject().put("name", "n2").putArray("host_ids").add("host-2");
+        body.set("spec", spec());
         Http.Response created = Http.post(h1.url("/v1/databases"), body.toString());
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         JsonNode task = waitForTask(created.json().path("task").path("task_id").asText());
@@ -112,7 +104,7 @@ class HaIT {
             Poll.until(REPLICATED, () -> rowCount(s, "select count(*) from pg_tables where tablename = 'mesh'"),
                     n -> n == 1, "the DDL of table mesh replicated to n2");
         }
-        assertRowsFlowBothWays("create");
+        assertRowsFlowBothWays(primaryId(), "create");
     }
 
     @AfterAll
@@ -450,6 +442,48 @@ class HaIT {
         Poll.until(Duration.ofSeconds(30), HaIT::database, d -> n1Paused(d, false), "n1 resumed in the API");
     }
 
+    // ---- stop-instance of the primary
+
+    @Test
+    @Order(10)
+    void stoppingThePrimaryHandsN1ToItsReplicaAndAnUpdateMeanwhileIsRefused() throws Exception {
+        String oldPrimary = primaryId();
+        String replica = replicaId();
+        Http.Response stop = post("/v1/databases/" + DB + "/instances/" + oldPrimary + "/stop-instance", null);
+        assertThat(stop.status()).as(stop.body()).isEqualTo(200);
+        completed(stop);
+        // Swarm's SIGTERM makes Patroni stop Postgres cleanly and give up the leader key: the replica takes
+        // over at once (as Patroni does on a clean stop of its leader), the node stays writable
+        Poll.until(Duration.ofSeconds(60), () -> safeInRecovery(port(replica)), Boolean.FALSE::equals,
+                replica + " promoted after the stop of " + oldPrimary);
+        JsonNode db = Poll.until(OPERATION, HaIT::database, d -> instance(d, replica).path("postgres").path("role")
+                .asText().equals("primary") && instance(d, oldPrimary).path("state").asText().equals("stopped")
+                && d.path("state").asText().equals("degraded"), replica + " primary in the API, " + oldPrimary
+                + " stopped, " + DB + " degraded");
+        assertThat(instance(db, replica).path("state").asText()).isEqualTo("available");
+        assertThat(docker("ps", "-q", "--filter", "label=controlplane.instance.id=" + oldPrimary)).isEmpty();
+        assertRowsFlowBothWays(replica, "the stop of the primary " + oldPrimary);
+
+        // an update would start the stopped instance behind the operator's back (or wait on its Patroni)
+        ObjectNode changed = spec();
+        changed.putObject("postgresql_conf").put("work_mem", "8MB");
+        Http.Response update = Http.post(url("/v1/databases/" + DB), JSON.createObjectNode().set("spec", changed)
+                .toString());
+        assertThat(update.status()).as(update.body()).isEqualTo(400);
+        assertThat(update.json().path("message").asText())
+                .isEqualTo("instance " + oldPrimary + " is stopped; start it (start-instance) before updating the database");
+        assertThat(database().path("state").asText()).as("the refused update changed nothing").isEqualTo("degraded");
+        assertThat(Http.get(url("/v1/databases/" + DB + "/tasks")).json().path("tasks").findValuesAsText("status"))
+                .doesNotContain("pending", "running");
+
+        Http.Response start = post("/v1/databases/" + DB + "/instances/" + oldPrimary + "/start-instance", null);
+        assertThat(start.status()).as(start.body()).isEqualTo(200);
+        completed(start);
+        waitForSettled();
+        assertThat(primaryId()).as("the started instance does not take the node back").isEqualTo(replica);
+        assertThat(inRecovery(port(oldPrimary))).as(oldPrimary + " is back as a replica").isTrue();
+    }
+
     private static boolean n1Paused(JsonNode db, boolean paused) {
         int n = 0;
         for (JsonNode i : db.path("instances")) {
@@ -465,6 +499,20 @@ class HaIT {
 
     // ---- helpers: the database
 
+    /** n1 on both hosts (primary and replica), n2 on host-2. */
+    private static ObjectNode spec() {
+        ObjectNode spec = JSON.createObjectNode();
+        spec.put("database_name", "app");
+        spec.put("memory", "256MiB");
+        ObjectNode user = spec.putArray("database_users").addObject();
+        user.put("username", "admin").put("password", DB_PASSWORD).put("db_owner", true);
+        user.putArray("attributes").add("LOGIN").add("SUPERUSER");
+        ArrayNode nodes = spec.putArray("nodes");
+        nodes.addObject().put("name", "n1").putArray("host_ids").add("host-1").add("host-2");
+        nodes.addObject().put("name", "n2").putArray("host_ids").add("host-2");
+        return spec;
+    }
+
     private static void assertPrimaryMovedAndWritable(String oldPrimary, String newPrimary) throws Exception {
         assertThat(inRecovery(port(newPrimary))).as(newPrimary + " is out of recovery").isFalse();
         int row = ++writes;
@@ -473,13 +521,13 @@ class HaIT {
         }
         Poll.until(Duration.ofSeconds(120), () -> safeInRecovery(port(oldPrimary)), Boolean.TRUE::equals,
                 oldPrimary + " back as a replica");
-        try (Connection c = connect(port(oldPrimary)); Statement s = c.createStatement()) {
-            Poll.until(Duration.ofSeconds(30), () -> rowCount(s, "select count(*) from events where at = 'write "
-                    + row + "'"), n -> n == 1, "the write on " + newPrimary + " streamed to " + oldPrimary);
-        }
+        // a fresh connection each time: Patroni restarts the rejoined replica's Postgres once to copy the
+        // permanent logical slots from the primary
+        Poll.until(Duration.ofSeconds(60), () -> rowCountOn(port(oldPrimary), "select count(*) from events where at = 'write "
+                + row + "'"), n -> n == 1, "the write on " + newPrimary + " streamed to " + oldPrimary);
         waitForSettled();
         assertThat(primaryId()).isEqualTo(newPrimary);
-        assertRowsFlowBothWays("the leader change to " + newPrimary);
+        assertRowsFlowBothWays(newPrimary, "the leader change to " + newPrimary);
     }
 
     /**
@@ -487,12 +535,12 @@ class HaIT {
      * written on n2 appears on n1. Both rows are written first and polled together, so the check costs one
      * replication delay, not two.
      */
-    private static void assertRowsFlowBothWays(String after) throws SQLException {
+    private static void assertRowsFlowBothWays(String n1Primary, String after) throws SQLException {
         int row = ++writes;
         String fromN1 = row + " from n1 after " + after;
         String fromN2 = row + " from n2 after " + after;
         long start = System.nanoTime();
-        try (Connection n1 = connect(port(primaryId())); Statement s1 = n1.createStatement();
+        try (Connection n1 = connect(port(n1Primary)); Statement s1 = n1.createStatement();
              Connection n2 = connect(port(instanceOf("n2"))); Statement s2 = n2.createStatement()) {
             s1.execute("insert into mesh values ('" + fromN1 + "', 'n1')");
             s2.execute("insert into mesh values ('" + fromN2 + "', 'n2')");
@@ -666,6 +714,14 @@ class HaIT {
         try (ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    private static long rowCountOn(int port, String sql) {
+        try (Connection c = connect(port); Statement s = c.createStatement()) {
+            return rowCount(s, sql);
         } catch (SQLException e) {
             return -1;
         }
