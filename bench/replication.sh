@@ -122,7 +122,20 @@ PGPASSWORD=bench "$bin/pg_dump" -h 127.0.0.1 -p "$p1" -U admin -d app -Fc -Z0 -t
   | PGPASSWORD=bench "$bin/pg_restore" -h 127.0.0.1 -p "$p2" -U admin -d baseline --no-owner
 base=$(echo "$(now) - $t0" | bc -l)
 [[ $(psqln "$p2" "SELECT count(*) FROM big" baseline) == "$n" ]] || { echo "baseline restore incomplete"; exit 1; }
-psqln "$p2" "DROP DATABASE baseline" postgres
+# DROP DATABASE waits (ProcSignalBarrier) for every backend of n2's Postgres, and pglogical's apply worker
+# can sleep without taking the barrier: the drop then hangs until the subscriptions restart (operations.md,
+# Replication). Drop in the background; if it still waits after 10 s, restart n2's subscriptions as an
+# operator would. Not timed: it runs between the baseline and the add.
+psqln "$p2" "DROP DATABASE baseline" postgres & drop=$!
+for _ in $(seq 50); do kill -0 "$drop" 2>/dev/null || break; sleep 0.2; done
+if kill -0 "$drop" 2>/dev/null; then
+  echo "DROP DATABASE baseline waits on: $(psqln "$p2" "SELECT wait_event FROM pg_stat_activity WHERE query LIKE 'DROP DATABASE%'" postgres); restarting n2's subscriptions"
+  for sub in $(psqln "$p2" "SELECT sub_name FROM pglogical.subscription"); do
+    psqln "$p2" "SELECT pglogical.alter_subscription_disable('$sub', true)" >/dev/null
+    psqln "$p2" "SELECT pglogical.alter_subscription_enable('$sub', true)" >/dev/null
+  done
+fi
+wait "$drop"
 
 t0=$(now)
 task=$(curl -sf -XPOST "$api/$db" -H 'Content-Type: application/json' -d '{"spec":'"$(spec '{"name":"n1","host_ids":["bench-host"]},{"name":"n2","host_ids":["bench-host"]},{"name":"n3","source_node":"n1","host_ids":["bench-host"]}')"'}' \

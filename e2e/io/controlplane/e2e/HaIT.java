@@ -51,6 +51,9 @@ class HaIT {
     private static final String LABEL = "controlplane.database.id";
     private static final String SECOND_TAG = "controlplane/postgres:15-ha-e2e";
     private static final Duration OPERATION = Duration.ofSeconds(240);
+    /** How long a row may take to reach the other node after a leader change (the supervisor restarts a
+     * down subscription every 10 s; pglogical alone would wait up to 180 s). */
+    private static final Duration REPLICATED = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PORT_BASE = 25600;
 
@@ -85,15 +88,7 @@ class HaIT {
 
         ObjectNode body = JSON.createObjectNode();
         body.put("id", DB);
-        ObjectNode spec = body.putObject("spec");
-        spec.put("database_name", "app");
-        spec.put("memory", "256MiB");
-        ObjectNode user = spec.putArray("database_users").addObject();
-        user.put("username", "admin").put("password", DB_PASSWORD).put("db_owner", true);
-        user.putArray("attributes").add("LOGIN").add("SUPERUSER");
-        ArrayNode nodes = spec.putArray("nodes");
-        nodes.addObject().put("name", "n1").putArray("host_ids").add("host-1").add("host-2");
-        nodes.addObject().put("name", "n2").putArray("host_ids").add("host-2");
+        body.set("spec", spec());
         Http.Response created = Http.post(h1.url("/v1/databases"), body.toString());
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         JsonNode task = waitForTask(created.json().path("task").path("task_id").asText());
@@ -102,7 +97,14 @@ class HaIT {
         waitForSettled();
         try (Connection c = connect(primaryPort()); Statement s = c.createStatement()) {
             s.execute("create table events (id serial primary key, at text not null)");
+            // sequences are node-local, so rows written on both nodes need keys that are unique across nodes
+            s.execute("create table mesh (id text primary key, written_on text not null)");
         }
+        try (Connection c = connect(port(instanceOf("n2"))); Statement s = c.createStatement()) {
+            Poll.until(REPLICATED, () -> rowCount(s, "select count(*) from pg_tables where tablename = 'mesh'"),
+                    n -> n == 1, "the DDL of table mesh replicated to n2");
+        }
+        assertRowsFlowBothWays(primaryId(), "create");
     }
 
     @AfterAll
@@ -440,6 +442,48 @@ class HaIT {
         Poll.until(Duration.ofSeconds(30), HaIT::database, d -> n1Paused(d, false), "n1 resumed in the API");
     }
 
+    // ---- stop-instance of the primary
+
+    @Test
+    @Order(10)
+    void stoppingThePrimaryHandsN1ToItsReplicaAndAnUpdateMeanwhileIsRefused() throws Exception {
+        String oldPrimary = primaryId();
+        String replica = replicaId();
+        Http.Response stop = post("/v1/databases/" + DB + "/instances/" + oldPrimary + "/stop-instance", null);
+        assertThat(stop.status()).as(stop.body()).isEqualTo(200);
+        completed(stop);
+        // Swarm's SIGTERM makes Patroni stop Postgres cleanly and give up the leader key: the replica takes
+        // over at once (as Patroni does on a clean stop of its leader), the node stays writable
+        Poll.until(Duration.ofSeconds(60), () -> safeInRecovery(port(replica)), Boolean.FALSE::equals,
+                replica + " promoted after the stop of " + oldPrimary);
+        JsonNode db = Poll.until(OPERATION, HaIT::database, d -> instance(d, replica).path("postgres").path("role")
+                .asText().equals("primary") && instance(d, oldPrimary).path("state").asText().equals("stopped")
+                && d.path("state").asText().equals("degraded"), replica + " primary in the API, " + oldPrimary
+                + " stopped, " + DB + " degraded");
+        assertThat(instance(db, replica).path("state").asText()).isEqualTo("available");
+        assertThat(docker("ps", "-q", "--filter", "label=controlplane.instance.id=" + oldPrimary)).isEmpty();
+        assertRowsFlowBothWays(replica, "the stop of the primary " + oldPrimary);
+
+        // an update would start the stopped instance behind the operator's back (or wait on its Patroni)
+        ObjectNode changed = spec();
+        changed.putObject("postgresql_conf").put("work_mem", "8MB");
+        Http.Response update = Http.post(url("/v1/databases/" + DB), JSON.createObjectNode().set("spec", changed)
+                .toString());
+        assertThat(update.status()).as(update.body()).isEqualTo(400);
+        assertThat(update.json().path("message").asText())
+                .isEqualTo("instance " + oldPrimary + " is stopped; start it (start-instance) before updating the database");
+        assertThat(database().path("state").asText()).as("the refused update changed nothing").isEqualTo("degraded");
+        assertThat(Http.get(url("/v1/databases/" + DB + "/tasks")).json().path("tasks").findValuesAsText("status"))
+                .doesNotContain("pending", "running");
+
+        Http.Response start = post("/v1/databases/" + DB + "/instances/" + oldPrimary + "/start-instance", null);
+        assertThat(start.status()).as(start.body()).isEqualTo(200);
+        completed(start);
+        waitForSettled();
+        assertThat(primaryId()).as("the started instance does not take the node back").isEqualTo(replica);
+        assertThat(inRecovery(port(oldPrimary))).as(oldPrimary + " is back as a replica").isTrue();
+    }
+
     private static boolean n1Paused(JsonNode db, boolean paused) {
         int n = 0;
         for (JsonNode i : db.path("instances")) {
@@ -455,6 +499,20 @@ class HaIT {
 
     // ---- helpers: the database
 
+    /** n1 on both hosts (primary and replica), n2 on host-2. */
+    private static ObjectNode spec() {
+        ObjectNode spec = JSON.createObjectNode();
+        spec.put("database_name", "app");
+        spec.put("memory", "256MiB");
+        ObjectNode user = spec.putArray("database_users").addObject();
+        user.put("username", "admin").put("password", DB_PASSWORD).put("db_owner", true);
+        user.putArray("attributes").add("LOGIN").add("SUPERUSER");
+        ArrayNode nodes = spec.putArray("nodes");
+        nodes.addObject().put("name", "n1").putArray("host_ids").add("host-1").add("host-2");
+        nodes.addObject().put("name", "n2").putArray("host_ids").add("host-2");
+        return spec;
+    }
+
     private static void assertPrimaryMovedAndWritable(String oldPrimary, String newPrimary) throws Exception {
         assertThat(inRecovery(port(newPrimary))).as(newPrimary + " is out of recovery").isFalse();
         int row = ++writes;
@@ -463,12 +521,35 @@ class HaIT {
         }
         Poll.until(Duration.ofSeconds(120), () -> safeInRecovery(port(oldPrimary)), Boolean.TRUE::equals,
                 oldPrimary + " back as a replica");
-        try (Connection c = connect(port(oldPrimary)); Statement s = c.createStatement()) {
-            Poll.until(Duration.ofSeconds(30), () -> rowCount(s, "select count(*) from events where at = 'write "
-                    + row + "'"), n -> n == 1, "the write on " + newPrimary + " streamed to " + oldPrimary);
-        }
+        // a fresh connection each time: Patroni restarts the rejoined replica's Postgres once to copy the
+        // permanent logical slots from the primary
+        Poll.until(Duration.ofSeconds(60), () -> rowCountOn(port(oldPrimary), "select count(*) from events where at = 'write "
+                + row + "'"), n -> n == 1, "the write on " + newPrimary + " streamed to " + oldPrimary);
         waitForSettled();
         assertThat(primaryId()).isEqualTo(newPrimary);
+        assertRowsFlowBothWays(newPrimary, "the leader change to " + newPrimary);
+    }
+
+    /**
+     * Multi-active replication between the nodes: a row written on n1's primary appears on n2 and a row
+     * written on n2 appears on n1. Both rows are written first and polled together, so the check costs one
+     * replication delay, not two.
+     */
+    private static void assertRowsFlowBothWays(String n1Primary, String after) throws SQLException {
+        int row = ++writes;
+        String fromN1 = row + " from n1 after " + after;
+        String fromN2 = row + " from n2 after " + after;
+        long start = System.nanoTime();
+        try (Connection n1 = connect(port(n1Primary)); Statement s1 = n1.createStatement();
+             Connection n2 = connect(port(instanceOf("n2"))); Statement s2 = n2.createStatement()) {
+            s1.execute("insert into mesh values ('" + fromN1 + "', 'n1')");
+            s2.execute("insert into mesh values ('" + fromN2 + "', 'n2')");
+            Poll.until(REPLICATED, () -> List.of(rowCount(s2, "select count(*) from mesh where id = '" + fromN1 + "'"),
+                    rowCount(s1, "select count(*) from mesh where id = '" + fromN2 + "'")), List.of(1L, 1L)::equals,
+                    "[row of n1 on n2, row of n2 on n1] after " + after);
+        }
+        System.out.printf("MEASURED: rows both ways n1 <-> n2 after %s: %.1f s%n", after,
+                (System.nanoTime() - start) / 1e9);
     }
 
     /** Every instance available with a role, n1 with one primary and one replica, the database available. */
@@ -633,6 +714,14 @@ class HaIT {
         try (ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    private static long rowCountOn(int port, String sql) {
+        try (Connection c = connect(port); Statement s = c.createStatement()) {
+            return rowCount(s, sql);
         } catch (SQLException e) {
             return -1;
         }

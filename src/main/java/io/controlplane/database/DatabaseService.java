@@ -144,7 +144,24 @@ public class DatabaseService {
         if (!old.state().modifiable()) {
             throw new DatabaseException(Kind.NOT_MODIFIABLE, new StateConflictException(old.state(), false).getMessage());
         }
+        rejectIfAStoppedInstanceStays(id, spec);
         return new CheckedRequest(id, old.tenantIdOrNull(), spec, old);
+    }
+
+    /**
+     * An instance stopped with stop-instance stays stopped until start-instance: an update would otherwise
+     * either start it behind the operator's back or wait for a Patroni that cannot answer. An update that
+     * removes the stopped instance (its host leaves its node) is fine.
+     */
+    private void rejectIfAStoppedInstanceStays(String id, DatabaseSpec spec) {
+        for (InstanceRecord instance : store.instances(id).values()) {
+            boolean stays = spec.nodes().stream().anyMatch(n -> n.name().equals(instance.nodeName())
+                    && n.hostIds().contains(instance.hostId()));
+            if (instance.state() == InstanceState.STOPPED && stays) {
+                throw new DatabaseException(Kind.INVALID_INPUT, "instance " + instance.id()
+                        + " is stopped; start it (start-instance) before updating the database");
+            }
+        }
     }
 
     public Task delete(String id, boolean force) {

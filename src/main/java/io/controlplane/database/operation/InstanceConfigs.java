@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.stereotype.Service;
 
 /**
@@ -125,7 +126,29 @@ public class InstanceConfigs {
         }
         boolean streaming = postgres(primary.get()).replicationPeers().stream()
                 .anyMatch(p -> p.applicationName().equals(spec.instanceId()) && "streaming".equals(p.state()));
-        return streaming ? "" : "the replica is not streaming from " + primary.get().instanceId() + " yet";
+        if (!streaming) {
+            return "the replica is not streaming from " + primary.get().instanceId() + " yet";
+        }
+        // Patroni copies the node's permanent logical slots (pglogical's) to a replica that lacks them by
+        // stopping its Postgres once: until the replica has them it is about to restart, not ready
+        Set<String> missing = new TreeSet<>(logicalSlots(primary.get()));
+        missing.retainAll(patroniClient(primary.get()).permanentSlots());
+        missing.removeAll(logicalSlots(spec));
+        return missing.isEmpty() ? "" : "the replica has no copy of the logical slots " + missing
+                + " yet (Patroni copies them with a restart of its Postgres)";
+    }
+
+    private Set<String> logicalSlots(InstanceSpec spec) {
+        return postgres(spec).inDatabase("postgres", "reading pg_replication_slots", c -> {
+            Set<String> names = new TreeSet<>();
+            try (var s = c.createStatement();
+                 var rs = s.executeQuery("SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'logical'")) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        });
     }
 
     /**

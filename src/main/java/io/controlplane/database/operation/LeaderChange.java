@@ -36,6 +36,7 @@ public class LeaderChange {
     /** A monitor status older than this does not vouch for a candidate. */
     static final Duration FRESH_STATUS = Duration.ofSeconds(30);
     private static final Set<String> HEALTHY_STATES = Set.of("running", "streaming");
+    private static final Set<String> RESTARTING_STATES = Set.of("starting", "restarting");
 
     private final DatabaseStore store;
     private final InstanceConfigs configs;
@@ -78,6 +79,19 @@ public class LeaderChange {
                     && !"primary".equals(status.roleOrNull())
                     && record != null && record.state() == InstanceState.AVAILABLE) {
                 return new Candidate(spec.instanceId(), spec.hostId(), "a running replica");
+            }
+        }
+        // a replica Patroni is (re)starting, e.g. once to copy the permanent logical slots (pglogical's) from
+        // the primary after it rejoined or its container was replaced, is running again in seconds: retry
+        for (InstanceSpec spec : node.values()) {
+            InstanceStatus status = statuses.get(spec.instanceId());
+            InstanceRecord record = records.get(spec.instanceId());
+            if (status != null && !status.updatedAt().isBefore(fresh)
+                    && RESTARTING_STATES.contains(status.patroniState().orElse(""))
+                    && !"primary".equals(status.roleOrNull())
+                    && record != null && record.state() == InstanceState.AVAILABLE) {
+                throw new TransientException("replica " + spec.instanceId() + " of node " + nodeName + " is "
+                        + status.patroniState().orElse("") + "; waiting for it to run");
             }
         }
         throw new OperationFailedException("node " + nodeName + " has no running replica that can become primary ("
