@@ -227,16 +227,56 @@ class BackupIT {
 
     @Test
     @Order(4)
+    void aCanceledRestoreStopsTheNodeAndLeavesTheDatabaseFailedUntilItIsRestoredAgain() {
+        Http.Response r = Http.post(host.url("/v1/databases/" + DB + "/restore"),
+                restoreBody(Map.of("set", firstSet, "type", "immediate")).toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String task = r.json().path("task").path("task_id").asText();
+        String nodeTask = r.json().path("node_tasks").get(0).path("task_id").asText();
+        // cancel while the node's primary is being created from the backup
+        Poll.until(OPERATION, () -> logMessages(DB, task), log -> log.stream()
+                .anyMatch(m -> m.startsWith("started Create Swarm service")), "restore creating the primary");
+        Http.Response cancel = Http.get(host.url("/v1/databases/" + DB + "/tasks/" + task + "/cancel"));
+        assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
+
+        JsonNode done = waitForTask(DB, task);
+        List<String> log = logMessages(DB, task);
+        assertThat(done.path("status").asText()).as(done + "\n" + String.join("\n", log)).isEqualTo("canceled");
+        assertThat(waitForTask(DB, nodeTask).path("status").asText()).isEqualTo("canceled");
+        assertThat(log).anyMatch(m -> m.startsWith("cleanup: stop the instances being restored"));
+        JsonNode db = database(DB);
+        assertThat(db.path("state").asText()).isEqualTo("failed");
+        for (JsonNode i : db.path("instances")) {
+            if (i.path("node_name").asText().equals("n1")) {
+                assertThat(i.path("error").asText()).as(db.toString())
+                        .isEqualTo("the restore was canceled: node(s) n1 are stopped and must be restored again");
+            }
+        }
+        // nothing of n1 runs half-restored; n2 goes on
+        assertThat(docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--filter",
+                "label=controlplane.node.name=n1", "--format", "{{.Name}}")).isEmpty();
+        assertThat(docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--filter",
+                "label=controlplane.node.name=n2", "--format", "{{.Name}}")).hasSize(1);
+    }
+
+    @Test
+    @Order(5)
     void pointInTimeRestoreKeepsRowsCommittedBeforeTheTargetOnly() throws Exception {
         restoreAndWait(restoreBody(Map.of("type", "time", "target", beforeTarget)));
         port = primaryPort(DB, "n1");
         try (Connection c = connect(port); Statement s = c.createStatement()) {
             assertThat(strings(s, "select name from items order by id")).containsExactly("before");
         }
+        // restored again after the canceled restore: back in the mesh
+        try (Connection c1 = connect(port); Statement s1 = c1.createStatement();
+             Connection c2 = connect(primaryPort(DB, "n2")); Statement s2 = c2.createStatement()) {
+            s2.execute("insert into items values (300, 'from n2 after the second restore')");
+            awaitRows(s1, "select name from items order by id", List.of("before", "from n2 after the second restore"));
+        }
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void backupToS3ThenANewDatabaseIsCreatedFromIt() throws Exception {
         s3 = S3Proxy.start(root.resolve("s3"));
         ObjectNode spec = spec();
@@ -285,7 +325,7 @@ class BackupIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aScheduleEveryMinuteTakesOneBackupPerMinuteUntilItIsRemoved() throws Exception {
         ObjectNode spec = spec();
         ObjectNode backup = spec.putObject("backup_config");
