@@ -243,15 +243,10 @@ class BackupIT {
         List<String> log = logMessages(DB, task);
         assertThat(done.path("status").asText()).as(done + "\n" + String.join("\n", log)).isEqualTo("canceled");
         assertThat(waitForTask(DB, nodeTask).path("status").asText()).isEqualTo("canceled");
-        assertThat(log).anyMatch(m -> m.startsWith("cleanup: stop the instances being restored"));
-        JsonNode db = database(DB);
-        assertThat(db.path("state").asText()).isEqualTo("failed");
-        for (JsonNode i : db.path("instances")) {
-            if (i.path("node_name").asText().equals("n1")) {
-                assertThat(i.path("error").asText()).as(db.toString())
-                        .isEqualTo("the restore was canceled: node(s) n1 are stopped and must be restored again");
-            }
-        }
+        assertThat(log).anyMatch(m -> m.startsWith("cleanup: stop the instances being restored")
+                && m.endsWith("their nodes must be restored again"));
+        // (the instance's error says so only until the instance monitor reports the stopped instance)
+        assertThat(database(DB).path("state").asText()).isEqualTo("failed");
         // nothing of n1 runs half-restored; n2 goes on
         assertThat(docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--filter",
                 "label=controlplane.node.name=n1", "--format", "{{.Name}}")).isEmpty();
