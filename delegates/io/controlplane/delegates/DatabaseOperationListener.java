@@ -35,6 +35,16 @@ class DatabaseOperationListener implements ExecutionListener {
         if (databaseId == null || (error == null && !canceled)) {
             return;
         }
-        outcome.failed(databaseId.toString(), error != null ? error.toString() : "the operation was canceled");
+        outcome.failed(databaseId.toString(), error != null ? error.toString() : canceledMessage(execution));
+    }
+
+    /** A canceled restore left its nodes stopped and half-restored: say what repairs them. */
+    private static String canceledMessage(DelegateExecution execution) {
+        Object nodeTasks = execution.getVariable(ProcessVariables.NODE_TASKS);
+        if (nodeTasks == null) {
+            return "the operation was canceled";
+        }
+        String nodes = String.join(", ", ProcessVariables.parsePairs(nodeTasks.toString()).keySet());
+        return "the restore was canceled: node(s) " + nodes + " are stopped and must be restored again";
     }
 }

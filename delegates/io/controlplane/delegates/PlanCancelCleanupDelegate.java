@@ -33,17 +33,30 @@ class PlanCancelCleanupDelegate implements StepHandler {
 
     @Override
     public Set<String> outputs() {
-        return Set.copyOf(ProcessVariables.PLAN);
+        Set<String> outputs = new java.util.TreeSet<>(ProcessVariables.PLAN);
+        outputs.add(ProcessVariables.STOP_INSTANCES);
+        return outputs;
     }
 
     @Override
     public Map<String, Object> execute(StepContext context) {
         List<String> created = new ArrayList<>(context.stringList(ProcessVariables.CREATE_PRIMARIES));
         created.addAll(context.stringList(ProcessVariables.CREATE_REPLICAS));
-        OperationPlan plan = planner.planCancelCleanup(context.databaseId(), context.requestHost(), created);
-        context.log(plan.removeInstances().isEmpty() ? "nothing to clean up: the operation had created no instance"
-                : "cleanup: remove " + String.join(", ", plan.removeInstances()), Map.of("remove",
-                plan.removeInstances(), "removed_nodes", plan.removedNodes()));
-        return plan.variables();
+        // a canceled restore: its instances stop, so none keeps running half-restored; they are not removed
+        List<String> restoring = context.stringList(ProcessVariables.RESTORE_INSTANCES);
+        OperationPlan plan = planner.planCancelCleanup(context.databaseId(), context.requestHost(), created, restoring);
+        List<String> stopped = restoring.stream().filter(plan.instanceHosts()::containsKey).toList();
+        if (!stopped.isEmpty()) {
+            context.log("cleanup: stop the instances being restored " + String.join(", ", stopped)
+                    + "; their nodes must be restored again", Map.of("stop", stopped));
+        }
+        context.log(plan.removeInstances().isEmpty() ? "nothing to remove: the operation had created no instance"
+                : "cleanup: remove " + String.join(", ", plan.removeInstances())
+                + (plan.removedNodes().isEmpty() ? "" : "; take " + String.join(", ", plan.removedNodes())
+                + " out of the replication mesh first"), Map.of("remove", plan.removeInstances(), "removed_nodes",
+                plan.removedNodes()));
+        Map<String, Object> vars = new java.util.LinkedHashMap<>(plan.variables());
+        vars.put(ProcessVariables.STOP_INSTANCES, ProcessVariables.list(stopped));
+        return vars;
     }
 }

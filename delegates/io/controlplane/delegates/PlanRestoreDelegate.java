@@ -36,8 +36,14 @@ class PlanRestoreDelegate implements StepHandler {
         List<String> replicas = plan.instanceHosts().keySet().stream().filter(i -> !primaries.contains(i)).toList();
         context.log("restoring nodes " + String.join(", ", nodes) + ": " + String.join(", ", primaries)
                 + " from the backup" + (replicas.isEmpty() ? "" : ", then replicas " + String.join(", ", replicas)));
+        if (!plan.peerNodes().isEmpty()) {
+            context.log("the restored nodes leave replication with " + String.join(", ", plan.peerNodes())
+                    + " first and rejoin it after the restore, without copying data either way");
+        }
         return Map.of(
                 ProcessVariables.NODES, ProcessVariables.list(plan.nodes()),
+                ProcessVariables.REPLICATED_NODES, ProcessVariables.list(plan.replicatedNodes()),
+                ProcessVariables.PEER_NODES, ProcessVariables.list(plan.peerNodes()),
                 ProcessVariables.RESTORE_PRIMARIES, ProcessVariables.list(primaries),
                 ProcessVariables.RESTORE_REPLICAS, ProcessVariables.list(replicas),
                 ProcessVariables.RESTORE_INSTANCES, ProcessVariables.list(plan.instanceHosts().keySet()),

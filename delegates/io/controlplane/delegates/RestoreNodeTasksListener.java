@@ -50,7 +50,8 @@ class RestoreNodeTasksListener implements ExecutionListener {
                 }
                 if (error != null) {
                     tasks.fail(taskId, "parent task failed: " + error);
-                } else if (execution.isCanceled()) {
+                } else if (execution.isCanceled()
+                        || Boolean.TRUE.equals(execution.getVariable(ProcessVariables.OPERATION_CANCELED))) {
                     tasks.markCanceled(taskId);
                 } else {
                     tasks.complete(taskId);

@@ -110,14 +110,21 @@ class BackupIT {
     @Test
     @Order(1)
     void fullBackupToAPosixRepositoryIsListedWithItsAnnotations() throws Exception {
+        // n1 is backed up and restored; n2 replicates with it (multi-active) and must keep doing so after a restore
         ObjectNode spec = spec();
-        spec.putObject("backup_config").putArray("repositories").addObject()
+        ((ObjectNode) spec.path("nodes").get(0)).putObject("backup_config").putArray("repositories").addObject()
                 .put("id", "local").put("type", "posix").put("base_path", repository.toString());
+        ObjectNode n2 = spec.withArray("nodes").addObject();
+        n2.put("name", "n2");
+        n2.putArray("host_ids").add("host-1");
         createAndWait(DB, spec);
-        port = primaryPort(DB);
+        port = primaryPort(DB, "n1");
         try (Connection c = connect(port); Statement s = c.createStatement()) {
             s.execute("create table items (id int primary key, name text not null)");
             s.execute("insert into items values (1, 'first'), (2, 'second')");
+        }
+        try (Connection c = connect(primaryPort(DB, "n2")); Statement s = c.createStatement()) {
+            awaitRows(s, "select name from items order by id", List.of("first", "second"));
         }
 
         long started = System.nanoTime();
@@ -194,32 +201,83 @@ class BackupIT {
         JsonNode restored = restoreAndWait(restoreBody(Map.of("set", firstSet, "type", "immediate")));
         System.out.printf("MEASURED: in-place restore through the API: %.1f s%n", (System.nanoTime() - started) / 1e9);
         assertThat(restored.path("status").asText()).isEqualTo("completed");
-        port = primaryPort(DB);
+        port = primaryPort(DB, "n1");
         try (Connection c = connect(port); Statement s = c.createStatement()) {
             assertThat(strings(s, "select name from items order by id")).containsExactly("first", "second");
         }
         JsonNode spec = database(DB).path("spec");
-        assertThat(spec.has("backup_config")).as("the restored node's backup config is removed: " + spec).isFalse();
-    }
+        assertThat(spec.path("nodes").get(0).has("backup_config"))
+                .as("the restored node's backup config is removed: " + spec).isFalse();
+        List<String> log = logMessages(DB, restored.path("task_id").asText());
+        assertThat(log).anyMatch(m -> m.contains("sub_n2_n1 dropped") || m.contains("sub_n1_n2 dropped"));
+        assertThat(log).anyMatch(m -> m.contains("sub_n1_n2 created")).anyMatch(m -> m.contains("sub_n2_n1 created"));
 
-    @Test
-    @Order(4)
-    void pointInTimeRestoreKeepsRowsCommittedBeforeTheTargetOnly() throws Exception {
-        restoreAndWait(restoreBody(Map.of("type", "time", "target", beforeTarget)));
-        port = primaryPort(DB);
-        try (Connection c = connect(port); Statement s = c.createStatement()) {
-            assertThat(strings(s, "select name from items order by id")).containsExactly("before");
+        // the restored node replicates with n2 again, both ways; nothing was copied either way (n2 kept its
+        // rows, written after the backup; n1 did not get them back, n2 did not get n1's restored rows)
+        try (Connection c1 = connect(port); Statement s1 = c1.createStatement();
+             Connection c2 = connect(primaryPort(DB, "n2")); Statement s2 = c2.createStatement()) {
+            s1.execute("insert into items values (100, 'from n1 after the restore')");
+            awaitRows(s2, "select name from items order by id",
+                    List.of("before", "after", "from n1 after the restore"));
+            s2.execute("insert into items values (200, 'from n2 after the restore')");
+            awaitRows(s1, "select name from items order by id",
+                    List.of("first", "second", "from n1 after the restore", "from n2 after the restore"));
         }
     }
 
     @Test
+    @Order(4)
+    void aCanceledRestoreStopsTheNodeAndLeavesTheDatabaseFailedUntilItIsRestoredAgain() {
+        Http.Response r = Http.post(host.url("/v1/databases/" + DB + "/restore"),
+                restoreBody(Map.of("set", firstSet, "type", "immediate")).toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String task = r.json().path("task").path("task_id").asText();
+        String nodeTask = r.json().path("node_tasks").get(0).path("task_id").asText();
+        // cancel while the node's primary is being created from the backup
+        Poll.until(OPERATION, () -> logMessages(DB, task), log -> log.stream()
+                .anyMatch(m -> m.startsWith("started Create Swarm service")), "restore creating the primary");
+        Http.Response cancel = Http.get(host.url("/v1/databases/" + DB + "/tasks/" + task + "/cancel"));
+        assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
+
+        JsonNode done = waitForTask(DB, task);
+        List<String> log = logMessages(DB, task);
+        assertThat(done.path("status").asText()).as(done + "\n" + String.join("\n", log)).isEqualTo("canceled");
+        assertThat(waitForTask(DB, nodeTask).path("status").asText()).isEqualTo("canceled");
+        assertThat(log).anyMatch(m -> m.startsWith("cleanup: stop the instances being restored")
+                && m.endsWith("their nodes must be restored again"));
+        // (the instance's error says so only until the instance monitor reports the stopped instance)
+        assertThat(database(DB).path("state").asText()).isEqualTo("failed");
+        // nothing of n1 runs half-restored; n2 goes on
+        assertThat(docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--filter",
+                "label=controlplane.node.name=n1", "--format", "{{.Name}}")).isEmpty();
+        assertThat(docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--filter",
+                "label=controlplane.node.name=n2", "--format", "{{.Name}}")).hasSize(1);
+    }
+
+    @Test
     @Order(5)
+    void pointInTimeRestoreKeepsRowsCommittedBeforeTheTargetOnly() throws Exception {
+        restoreAndWait(restoreBody(Map.of("type", "time", "target", beforeTarget)));
+        port = primaryPort(DB, "n1");
+        try (Connection c = connect(port); Statement s = c.createStatement()) {
+            assertThat(strings(s, "select name from items order by id")).containsExactly("before");
+        }
+        // restored again after the canceled restore: back in the mesh
+        try (Connection c1 = connect(port); Statement s1 = c1.createStatement();
+             Connection c2 = connect(primaryPort(DB, "n2")); Statement s2 = c2.createStatement()) {
+            s2.execute("insert into items values (300, 'from n2 after the second restore')");
+            awaitRows(s1, "select name from items order by id", List.of("before", "from n2 after the second restore"));
+        }
+    }
+
+    @Test
+    @Order(6)
     void backupToS3ThenANewDatabaseIsCreatedFromIt() throws Exception {
         s3 = S3Proxy.start(root.resolve("s3"));
         ObjectNode spec = spec();
         s3Repository(spec.putObject("backup_config").putArray("repositories").addObject());
         createAndWait("bk2", spec);
-        try (Connection c = connect(primaryPort("bk2")); Statement s = c.createStatement()) {
+        try (Connection c = connect(primaryPort("bk2", "n1")); Statement s = c.createStatement()) {
             s.execute("create table orders (id int primary key, item text not null)");
             s.execute("insert into orders values (1, 'book'), (2, 'pen'), (3, 'lamp')");
         }
@@ -239,7 +297,7 @@ class BackupIT {
         long started = System.nanoTime();
         createAndWait("bk3", copy);
         System.out.printf("MEASURED: new database from an S3 backup: %.1f s%n", (System.nanoTime() - started) / 1e9);
-        try (Connection c = connect(primaryPort("bk3")); Statement s = c.createStatement()) {
+        try (Connection c = connect(primaryPort("bk3", "n1")); Statement s = c.createStatement()) {
             assertThat(strings(s, "select item from orders order by id")).containsExactly("book", "pen", "lamp");
         }
 
@@ -262,7 +320,7 @@ class BackupIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aScheduleEveryMinuteTakesOneBackupPerMinuteUntilItIsRemoved() throws Exception {
         ObjectNode spec = spec();
         ObjectNode backup = spec.putObject("backup_config");
@@ -439,9 +497,9 @@ class BackupIT {
                 db + " available with a primary");
     }
 
-    private static int primaryPort(String db) {
+    private static int primaryPort(String db, String node) {
         for (JsonNode i : database(db).path("instances")) {
-            if (i.path("postgres").path("role").asText().equals("primary")) {
+            if (i.path("node_name").asText().equals(node) && i.path("postgres").path("role").asText().equals("primary")) {
                 return i.path("connection_info").path("port").asInt();
             }
         }
@@ -467,6 +525,17 @@ class BackupIT {
         p.setProperty("connectTimeout", "5");
         p.setProperty("socketTimeout", "30");
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app", p);
+    }
+
+    /** Polls until the rows arrive (replication from the other node), with a deadline. */
+    private static void awaitRows(Statement s, String sql, List<String> expected) {
+        Poll.until(Duration.ofSeconds(60), () -> {
+            try {
+                return strings(s, sql);
+            } catch (AssertionError e) {
+                return List.of("error: " + e.getMessage());
+            }
+        }, expected::equals, sql + " = " + expected);
     }
 
     private static List<String> strings(Statement s, String sql) {

@@ -130,6 +130,17 @@ public final class ProcessVariables {
     public static final String RESTORE_PRIMARIES = "restorePrimaries";
     public static final String RESTORE_REPLICAS = "restoreReplicas";
     public static final String RESTORE_INSTANCES = "restoreInstances";
+    /**
+     * Set by "Plan restore": the nodes of the mesh that are not restored. Before the restore each of them
+     * drops its subscription to and its slot for each restored node (remove-replication-node); after it,
+     * configure-replication over {@link #REPLICATED_NODES} recreates them, starting at the current LSN.
+     */
+    public static final String PEER_NODES = "peerNodes";
+    /**
+     * Set by "Plan cleanup of canceled operation" for a canceled restore: the instances it was restoring,
+     * stopped so that none keeps running half-restored.
+     */
+    public static final String STOP_INSTANCES = "stopInstances";
     /** backup-schedule: which schedule of the node's backup config, its cron expression, when it fires next. */
     public static final String SCHEDULE_ID = "scheduleId";
     /** Which schedule an instance runs, as the reconciler finds it: database, node, id and a hash of type and cron. */
@@ -140,7 +151,7 @@ public final class ProcessVariables {
     /** Set by "Start scheduled backup" when the schedule is no longer in the spec (or changed). */
     public static final String SCHEDULE_REMOVED = "scheduleRemoved";
     public static final List<String> RESTORE_PLAN = List.of(RESTORE_PRIMARIES, RESTORE_REPLICAS, RESTORE_INSTANCES,
-            NODES, INSTANCE_HOSTS, NODE_HOSTS);
+            NODES, INSTANCE_HOSTS, NODE_HOSTS, REPLICATED_NODES, PEER_NODES);
 
     private ProcessVariables() {
     }

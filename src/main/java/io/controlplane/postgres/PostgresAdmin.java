@@ -143,6 +143,20 @@ public final class PostgresAdmin {
         }
     }
 
+    /**
+     * Whether {@code database} holds a table of its own (outside the system, pglogical and DDL replication
+     * schemas): a node waiting for its copy holds none, so one that does kept part of an earlier copy.
+     */
+    public boolean hasUserTables(String database) {
+        try (Connection c = connect(database, ADMIN_SOCKET_TIMEOUT_SECONDS)) {
+            return exists(c, "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema',"
+                    + " 'pglogical', 'ddlrep') AND n.nspname NOT LIKE 'pg\\_%' LIMIT 1");
+        } catch (SQLException e) {
+            throw translate(e, "looking for tables in database '" + database + "'", SqlStates.Author.CONTROL_PLANE);
+        }
+    }
+
     /** Drops the database, ending every session in it (a node's copy that has to start over). */
     public void dropDatabase(String name) {
         String database;

@@ -129,6 +129,25 @@ class PostgresAdminTest {
     }
 
     @Test
+    void aCopyThatStartsOverFindsTheTablesOfTheFailedOneAndDropsThemWithTheSessionsStillInIt() throws Exception {
+        admin.ensureDatabase("copy_target", null);
+        assertThat(admin.hasUserTables("copy_target")).isFalse();
+        pg.psql("copy_target", "CREATE SCHEMA pglogical; CREATE TABLE pglogical.queue (id int)");
+        assertThat(admin.hasUserTables("copy_target")).as("pglogical's own tables are no copy").isFalse();
+        pg.psql("copy_target", "CREATE TABLE public.items (id int primary key)");
+        assertThat(admin.hasUserTables("copy_target")).isTrue();
+        // a session of the failed copy (pglogical's sync worker) is still connected: WITH (FORCE) ends it
+        try (Connection held = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pg.port() + "/copy_target",
+                "pgedge", PGEDGE_PASSWORD)) {
+            admin.dropDatabase("copy_target");
+            assertThat(admin.databaseExists("copy_target")).isFalse();
+            assertThat(held.isValid(2)).isFalse();
+        }
+        admin.ensureDatabase("copy_target", null);
+        assertThat(admin.hasUserTables("copy_target")).isFalse();
+    }
+
+    @Test
     void ensureDatabaseHandsAnExistingDatabaseToTheOwner() throws Exception {
         pg.psql("postgres", "CREATE DATABASE handed");
         admin.ensureRole(new DatabaseUserSpec("new_owner", null, false, List.of(), List.of()));

@@ -110,6 +110,22 @@ class BackupProcessesTest {
         int finish = indexOf(steps, s -> s.handler().equals(HandlerNames.FINISH_RESTORE), false);
         assertThat(List.of(lastStop, clear, firstPrepare, primaryService, restoredDb, replicaService, finish))
                 .isSorted();
+        // before the restore: n1 drops its subscriptions, n2 its subscription to n1 and its slot for n1
+        int leave = indexOf(steps, s -> s.handler().equals(HandlerNames.DROP_NODE_SUBSCRIPTIONS), false);
+        int peerForgets = indexOf(steps, s -> s.handler().equals(HandlerNames.REMOVE_NODE_FROM_PEER), false);
+        int firstStop = indexOf(steps, s -> s.handler().equals(HandlerNames.REMOVE_SWARM_SERVICE), false);
+        assertThat(List.of(leave, peerForgets, firstStop)).isSorted();
+        assertThat(steps.get(leave).variables()).containsEntry(ProcessVariables.REMOVED_NODE, "n1");
+        assertThat(steps.get(peerForgets).at()).isEqualTo("removeNodeFromPeer@" + driver.hostC + "(n2)");
+        // after the replicas: the mesh between n1 and n2 again (configure-replication), then the finish
+        List<Step> mesh = only(steps, s -> s.processKey().equals(ProcessKeys.CONFIGURE_REPLICATION));
+        assertThat(mesh).extracting(Step::at).containsExactlyInAnyOrder(
+                "installReplication@" + driver.hostA + "(n1)", "installReplication@" + driver.hostC + "(n2)",
+                "createReplicationSlots@" + driver.hostA + "(n1)", "createReplicationSlots@" + driver.hostC + "(n2)",
+                "createSubscriptions@" + driver.hostA + "(n1)", "createSubscriptions@" + driver.hostC + "(n2)");
+        assertThat(steps.indexOf(mesh.get(0))).isGreaterThan(replicaService);
+        assertThat(steps.indexOf(mesh.get(mesh.size() - 1))).isLessThan(finish);
+        assertThat(mesh.get(mesh.size() - 1).variables()).containsEntry(ProcessVariables.REPLICATED_NODES, "n1,n2");
         assertThat(steps.get(restoredDb).host()).isEqualTo(driver.hostA);
         assertThat(only(steps, s -> "db-n1-b".equals(s.target()))).allMatch(s -> s.host().equals(driver.hostB));
         assertThat(only(steps, s -> s.handler().equals(HandlerNames.WRITE_PGBACKREST_CONFIG))).hasSize(2);
@@ -134,6 +150,39 @@ class BackupProcessesTest {
         assertThat(node.getStatus()).isEqualTo(TaskStatus.FAILED);
         assertThat(node.getError()).isEqualTo("parent task failed: the backup has no database 'app'");
         assertThat(driver.store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
+    }
+
+    @Test
+    void aCanceledRestoreStopsTheHalfRestoredInstancesAndLeavesTheDatabaseFailed() {
+        String db = driver.storedDatabase(DatabaseState.RESTORING);
+        List<Task> nodeTasks = new ArrayList<>();
+        Task task = start(db, nodeTasks);
+        // hold "Create Swarm service" of the primary: Patroni "runs" pgBackRest restore in it when the user cancels
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> step.handler()
+                .equals(HandlerNames.PLAN_RESTORE) ? restorePlan() : step.handler()
+                .equals(HandlerNames.CREATE_SWARM_SERVICE) ? ProcessDriver.HOLD : DONE);
+        assertThat(steps.get(steps.size() - 1).processKey()).isEqualTo(ProcessKeys.CREATE_INSTANCE);
+
+        assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
+        List<Step> cleanup = driver.drive(task.getProcessInstanceId(), step -> step.handler()
+                .equals(HandlerNames.PLAN_CANCEL_CLEANUP) ? ProcessDriver.cleanupPlan(Map.of(
+                ProcessVariables.STOP_INSTANCES, "db-n1-a,db-n1-b",
+                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA + ",db-n1-b=" + driver.hostB)) : DONE);
+
+        assertThat(cleanup.get(0).processKey()).isEqualTo(ProcessKeys.CLEAN_UP_CANCELED_OPERATION);
+        assertThat(cleanup).extracting(Step::handler).containsExactly(HandlerNames.AWAIT_INTERRUPTED_STEPS,
+                HandlerNames.PLAN_CANCEL_CLEANUP, HandlerNames.REMOVE_SWARM_SERVICE, HandlerNames.REMOVE_SWARM_SERVICE);
+        assertThat(cleanup.get(1).variables()).containsEntry(ProcessVariables.RESTORE_INSTANCES, "db-n1-a,db-n1-b");
+        assertThat(cleanup.subList(2, 4)).extracting(Step::at).containsExactlyInAnyOrder(
+                "removeSwarmService@" + driver.hostA + "(db-n1-a)", "removeSwarmService@" + driver.hostB + "(db-n1-b)");
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.CANCELED);
+        assertThat(driver.ended(nodeTasks.get(0)).getStatus()).isEqualTo(TaskStatus.CANCELED);
+        var record = driver.store.record(db).orElseThrow();
+        assertThat(record.state()).isEqualTo(DatabaseState.FAILED);
+        assertThat(record.errorOrNull()).isEqualTo("the restore was canceled: node(s) n1 are stopped and must be"
+                + " restored again");
+        assertThat(driver.runtime.createProcessInstanceQuery().processInstanceBusinessKey(task.getTaskId()).count())
+                .isZero();
     }
 
     @Test
@@ -172,7 +221,9 @@ class BackupProcessesTest {
         vars.put(ProcessVariables.RESTORE_REPLICAS, "db-n1-b");
         vars.put(ProcessVariables.RESTORE_INSTANCES, "db-n1-a,db-n1-b");
         vars.put(ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA + ",db-n1-b=" + driver.hostB);
-        vars.put(ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA);
+        vars.put(ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA + ",n2=" + driver.hostC);
+        vars.put(ProcessVariables.REPLICATED_NODES, "n1,n2");
+        vars.put(ProcessVariables.PEER_NODES, "n2");
         return new Complete(vars);
     }
 }

@@ -232,14 +232,17 @@ class DatabaseProcessesTest {
         assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
         // the "Operation canceled" event sub-process interrupted create-instance and calls the cleanup
         List<Step> cleanup = driver.drive(task.getProcessInstanceId(),
-                step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP) ? plan(Map.of(
+                step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP) ? ProcessDriver.cleanupPlan(Map.of(
                         ProcessVariables.REMOVE_INSTANCES, "db-n1-a", ProcessVariables.REMOVED_NODES, "n1",
                         ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA)) : DONE);
 
+        // the node left without instances leaves the mesh (its subscriptions) before its instance goes
         assertThat(cleanup).extracting(Step::handler).containsExactly(HandlerNames.AWAIT_INTERRUPTED_STEPS,
-                HandlerNames.PLAN_CANCEL_CLEANUP, HandlerNames.REMOVE_SWARM_SERVICE, HandlerNames.REMOVE_INSTANCE_DATA);
+                HandlerNames.PLAN_CANCEL_CLEANUP, HandlerNames.DROP_NODE_SUBSCRIPTIONS,
+                HandlerNames.REMOVE_SWARM_SERVICE, HandlerNames.REMOVE_INSTANCE_DATA);
         assertThat(cleanup.get(0).processKey()).isEqualTo(ProcessKeys.CLEAN_UP_CANCELED_OPERATION);
-        assertThat(cleanup.get(2).processKey()).isEqualTo(ProcessKeys.REMOVE_INSTANCE);
+        assertThat(cleanup.get(2).processKey()).isEqualTo(ProcessKeys.REMOVE_REPLICATION_NODE);
+        assertThat(cleanup.get(3).processKey()).isEqualTo(ProcessKeys.REMOVE_INSTANCE);
         assertThat(instance).isEnded();
         assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.CANCELED);
         DatabaseRecord record = driver.store.record(db).orElseThrow();
@@ -398,10 +401,50 @@ class DatabaseProcessesTest {
         assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
         // an update that created nothing has nothing to remove: the instance it was updating stays
         List<Step> cleanup = driver.drive(task.getProcessInstanceId(),
-                step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP) ? plan(Map.of()) : DONE);
+                step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP) ? ProcessDriver.cleanupPlan(Map.of()) : DONE);
 
         assertThat(cleanup).extracting(Step::handler).containsExactly(HandlerNames.AWAIT_INTERRUPTED_STEPS,
                 HandlerNames.PLAN_CANCEL_CLEANUP);
+        assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.CANCELED);
+        assertThat(driver.store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
+        assertThat(driver.runtime.createProcessInstanceQuery().processInstanceBusinessKey(task.getTaskId()).count())
+                .isZero();
+    }
+
+    @Test
+    void canceledAddNodeTakesTheHalfAddedNodeOutOfTheMeshBeforeItsInstanceIsRemoved() {
+        String db = driver.storedDatabase(DatabaseState.MODIFYING, "db-n1-a");
+        Task task = driver.startDatabaseOperation(ProcessKeys.UPDATE_DATABASE, ProcessVariables.UPDATE, db);
+        // hold "Copy data from source node": the slots for n3 exist on n1, its copy runs, the user cancels
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
+                ProcessVariables.CREATE_PRIMARIES, "db-n3-c",
+                ProcessVariables.NODES, "n1,n3",
+                ProcessVariables.SYNC_NODES, "n3",
+                ProcessVariables.NODE_SOURCES, "n3=n1",
+                ProcessVariables.REPLICATED_NODES, "n1",
+                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA + ",db-n3-c=" + driver.hostC,
+                ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA + ",n3=" + driver.hostC))
+                : step.handler().equals(HandlerNames.COPY_NODE_DATA) ? HOLD : DONE);
+        assertThat(steps.get(steps.size() - 1).handler()).isEqualTo(HandlerNames.COPY_NODE_DATA);
+
+        assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
+        List<Step> cleanup = driver.drive(task.getProcessInstanceId(),
+                step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP) ? ProcessDriver.cleanupPlan(Map.of(
+                        ProcessVariables.REMOVE_INSTANCES, "db-n3-c", ProcessVariables.REMOVED_NODES, "n3",
+                        ProcessVariables.REPLICATED_NODES, "n1",
+                        ProcessVariables.INSTANCE_HOSTS, "db-n3-c=" + driver.hostC,
+                        ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA)) : DONE);
+
+        // n1 drops its subscription to n3 and its slot for n3 (else it retains WAL for ever), then n3 goes
+        assertThat(cleanup).extracting(Step::at).containsExactly(
+                "awaitInterruptedSteps@" + driver.requestHost,
+                "planCancelCleanup@" + driver.requestHost,
+                "dropNodeSubscriptions@" + driver.requestHost,
+                "removeNodeFromPeer@" + driver.hostA + "(n1)",
+                "removeSwarmService@" + driver.hostC + "(db-n3-c)",
+                "removeInstanceData@" + driver.hostC + "(db-n3-c)");
+        assertThat(cleanup.get(2).variables()).containsEntry(ProcessVariables.REMOVED_NODE, "n3");
+        assertThat(cleanup.get(3).variables()).containsEntry(ProcessVariables.REMOVED_NODE, "n3");
         assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.CANCELED);
         assertThat(driver.store.record(db).orElseThrow().state()).isEqualTo(DatabaseState.FAILED);
         assertThat(driver.runtime.createProcessInstanceQuery().processInstanceBusinessKey(task.getTaskId()).count())

@@ -150,7 +150,7 @@ class InstanceProcessesTest {
 
         assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
         driver.drive(task.getProcessInstanceId(), step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP)
-                ? plan(Map.of()) : DONE);
+                ? ProcessDriver.cleanupPlan(Map.of()) : DONE);
 
         assertThat(driver.ended(task).getStatus()).isEqualTo(TaskStatus.CANCELED);
         assertThat(driver.runtime.createProcessInstanceQuery().processInstanceBusinessKey(task.getTaskId()).count())

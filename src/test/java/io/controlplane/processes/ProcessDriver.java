@@ -220,6 +220,16 @@ final class ProcessDriver {
     }
 
     /** The variables "Plan instances" outputs; lists not given are empty. */
+    /** What a fake "Plan cleanup of canceled operation" returns: every plan variable and stopInstances. */
+    static Outcome cleanupPlan(Map<String, String> given) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        for (String name : ProcessVariables.PLAN) {
+            vars.put(name, given.getOrDefault(name, ""));
+        }
+        vars.put(ProcessVariables.STOP_INSTANCES, given.getOrDefault(ProcessVariables.STOP_INSTANCES, ""));
+        return new Complete(vars);
+    }
+
     static Outcome plan(Map<String, String> given) {
         Map<String, Object> vars = new LinkedHashMap<>();
         for (String name : ProcessVariables.PLAN) {

@@ -120,9 +120,13 @@ public class DatabasePlanner {
      * "Plan cleanup of canceled operation": the instances a canceled create or update had started and
      * that are not finished parts of the database: every instance it planned to create
      * ({@code createdInstances}), and every instance whose create never finished. Marks them deleting.
-     * Nodes left without any instance lose their Patroni scope too.
+     * Nodes left without any instance lose their Patroni scope too, and leave the replication mesh first:
+     * the plan names the nodes that keep instances ({@code replicatedNodes}) and their primaries' hosts.
+     * The instances a canceled restore was restoring ({@code stoppedInstances}) are stopped, not removed:
+     * only their hosts go into {@code instanceHosts}.
      */
-    public OperationPlan planCancelCleanup(String databaseId, String requestHost, Collection<String> createdInstances) {
+    public OperationPlan planCancelCleanup(String databaseId, String requestHost, Collection<String> createdInstances,
+                                           Collection<String> stoppedInstances) {
         Stored stored = stored(databaseId);
         Map<String, InstanceSpec> removed = new TreeMap<>();
         Set<String> candidates = new LinkedHashSet<>(createdInstances);
@@ -144,11 +148,22 @@ public class DatabasePlanner {
         Map<String, String> instanceHosts = new LinkedHashMap<>();
         removed.values().forEach(s -> instanceHosts.put(s.instanceId(),
                 stored.records().containsKey(s.instanceId()) ? stored.records().get(s.instanceId()).hostId() : s.hostId()));
+        stoppedInstances.stream().filter(id -> !removed.containsKey(id) && stored.records().containsKey(id))
+                .forEach(id -> instanceHosts.put(id, stored.records().get(id).hostId()));
+        // the nodes that stay, with the host of their primary: remove-replication-node runs there
+        List<InstanceSpec> staying = stored.finishedSpecs().values().stream()
+                .filter(s -> !removed.containsKey(s.instanceId()) && remainingNodes.contains(s.nodeName()))
+                .sorted(java.util.Comparator.comparing(InstanceSpec::instanceId)).toList();
+        Map<String, String> nodeHosts = new TreeMap<>();
+        staying.stream().filter(s -> stored.primaries().contains(s.instanceId()))
+                .forEach(s -> nodeHosts.putIfAbsent(s.nodeName(), s.hostId()));
+        staying.stream().filter(InstanceSpec::intendedPrimary).forEach(s -> nodeHosts.putIfAbsent(s.nodeName(), s.hostId()));
+        staying.forEach(s -> nodeHosts.putIfAbsent(s.nodeName(), s.hostId()));
         Instant now = Instant.now();
         removed.keySet().stream().filter(stored.records()::containsKey)
                 .forEach(id -> store.updateInstance(databaseId, id, r -> r.withState(InstanceState.DELETING, null, now)));
         return new OperationPlan(List.of(), List.of(), List.of(), List.copyOf(removed.keySet()), List.of(), removedNodes,
-                instanceHosts, Map.of(), List.of(), Map.of(), List.of());
+                instanceHosts, nodeHosts, List.of(), Map.of(), List.copyOf(nodeHosts.keySet()));
     }
 
     private Stored stored(String databaseId) {

@@ -165,9 +165,11 @@ public class NodeReplication {
         if (copy.isPresent() && copy.get().copyState() != CopyState.STARTING && provider.applying(n.node(), source)) {
             done.add("the copy from an earlier attempt is still running");
         } else {
-            if (!provider.subscriptions(n.node()).isEmpty()) {
+            // An earlier attempt left subscriptions, or tables of a copy whose subscription is gone (dropped
+            // after a failed snapshot): the copy needs an empty target, so the database is dropped first.
+            if (!provider.subscriptions(n.node()).isEmpty() || n.postgres().hasUserTables(databaseName(databaseId))) {
                 startOver(databaseId, n);
-                done.add("dropped what an earlier attempt copied");
+                done.add("dropped what an earlier attempt copied (DROP DATABASE ... WITH (FORCE)) and created it again");
             }
             done.addAll(startCopy(databaseId, n, s, others));
         }

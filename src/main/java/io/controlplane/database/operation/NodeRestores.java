@@ -9,6 +9,7 @@ import io.controlplane.database.DatabaseRecord;
 import io.controlplane.database.DatabaseStore;
 import io.controlplane.database.InstanceState;
 import io.controlplane.database.InstanceStatus;
+import io.controlplane.database.spec.DatabaseNodeSpec;
 import io.controlplane.database.spec.DatabaseSpec;
 import io.controlplane.database.spec.RestoreConfigSpec;
 import io.controlplane.orchestrator.ImageManifest;
@@ -34,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -79,7 +81,7 @@ public class NodeRestores {
      * @param instanceHosts instance → host, for every instance of the restored nodes
      */
     public record RestorePlan(List<String> nodes, Map<String, String> primaries, Map<String, String> instanceHosts,
-                              Map<String, String> nodeHosts) {
+                              Map<String, String> nodeHosts, List<String> replicatedNodes, List<String> peerNodes) {
     }
 
     /**
@@ -128,7 +130,25 @@ public class NodeRestores {
                 instanceHosts.put(have.instanceId(), have.hostId());
             }
         }
-        return new RestorePlan(List.copyOf(nodes), primaries, instanceHosts, nodeHosts);
+        // The mesh the restored nodes rejoin: every node of the spec that holds its data (not a copy that
+        // never finished). The others ("peers") keep their data and only swap their replication with the
+        // restored nodes; their SQL runs on their current primary's host.
+        Set<String> copies = store.nodeCopies(databaseId).keySet();
+        List<String> replicated = spec.nodes().stream().map(DatabaseNodeSpec::name)
+                .filter(n -> nodes.contains(n) || !copies.contains(n)).toList();
+        List<String> peers = replicated.stream().filter(n -> !nodes.contains(n)).toList();
+        for (String peer : peers) {
+            List<InstanceSpec> instances = stored.values().stream().filter(s -> s.nodeName().equals(peer))
+                    .sorted(Comparator.comparing(InstanceSpec::instanceId)).toList();
+            instances.stream().filter(s -> statuses.containsKey(s.instanceId())
+                            && "primary".equals(statuses.get(s.instanceId()).roleOrNull())).findFirst()
+                    .or(() -> instances.stream().filter(InstanceSpec::intendedPrimary).findFirst())
+                    .or(() -> instances.stream().findFirst())
+                    .ifPresent(s -> nodeHosts.put(peer, s.hostId()));
+        }
+        List<String> reachablePeers = peers.stream().filter(nodeHosts::containsKey).toList();
+        List<String> mesh = replicated.stream().filter(nodeHosts::containsKey).toList();
+        return new RestorePlan(List.copyOf(nodes), primaries, instanceHosts, nodeHosts, mesh, reachablePeers);
     }
 
     /** "Clear node's Patroni state": with every instance stopped, so the primary bootstraps anew. */

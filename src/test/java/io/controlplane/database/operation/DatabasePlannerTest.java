@@ -55,6 +55,48 @@ class DatabasePlannerTest {
     }
 
     @Test
+    void cleanupOfACanceledAddNodeRemovesTheHalfAddedNodeAndNamesTheNodesThatStayInTheMesh() {
+        String id = "planner-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant now = Instant.now();
+        DatabaseSpec spec = new SpecParser().parseSpec(new ObjectMapper().valueToTree(Map.of("database_name", "app",
+                "postgres_version", manifest.defaultPostgresVersion(), "nodes", List.of(
+                        Map.of("name", "n1", "host_ids", List.of("h1")), Map.of("name", "n2", "host_ids", List.of("h2")),
+                        Map.of("name", "n3", "host_ids", List.of("h3")))))).value().orElseThrow();
+        store.create(new DatabaseRecord(id, null, DatabaseState.MODIFYING, now, now, null), spec);
+        try {
+            for (InstanceSpec s : DesiredState.instances(id, Optional.empty(), spec, manifest::image)) {
+                boolean added = s.nodeName().equals("n3");
+                if (added) {
+                    store.putPlanned(s.withPorts(20011, 20012)); // its create (and copy) never finished
+                } else {
+                    store.putInstanceSpec(s.withPorts(20011, 20012));
+                }
+                store.putInstance(new InstanceRecord(s.instanceId(), id, s.hostId(), s.nodeName(),
+                        added ? InstanceState.CREATING : InstanceState.AVAILABLE, 20011, 20012, now, now, null));
+            }
+            String n1 = InstanceIds.instanceId(id, "n1", "h1");
+            String n3 = InstanceIds.instanceId(id, "n3", "h3");
+
+            OperationPlan plan = planner.planCancelCleanup(id, "proc-host", List.of(n3), List.of());
+
+            assertThat(plan.removeInstances()).containsExactly(n3);
+            assertThat(plan.removedNodes()).containsExactly("n3");
+            // remove-replication-node runs for n3 on the nodes that stay, on their primaries' hosts
+            assertThat(plan.replicatedNodes()).containsExactly("n1", "n2");
+            assertThat(plan.nodeHosts()).containsExactlyEntriesOf(Map.of("n1", "h1", "n2", "h2"));
+            assertThat(store.instance(id, n3).orElseThrow().state()).isEqualTo(InstanceState.DELETING);
+
+            // a canceled restore of n1: its instance is stopped (routed to its host), nothing is removed
+            OperationPlan restore = planner.planCancelCleanup(id, "proc-host", List.of(), List.of(n1));
+            assertThat(restore.instanceHosts()).containsEntry(n1, "h1");
+            assertThat(restore.removeInstances()).doesNotContain(n1);
+            assertThat(store.instance(id, n1).orElseThrow().state()).isEqualTo(InstanceState.AVAILABLE);
+        } finally {
+            store.deleteDatabase(id);
+        }
+    }
+
+    @Test
     void nodeMovedToNewHostsDropsItsOldPatroniClusterAndBootstrapsOnTheNewFirstHost() {
         db = "planner-" + UUID.randomUUID().toString().substring(0, 8);
         Instant now = Instant.now();
