@@ -109,7 +109,7 @@ class MetricsIT {
             Map<String, String> instance = Map.of("database", DB, "node", node, "host", HOST);
             assertThat(metrics.samples("controlplane_instance_state", instance)).singleElement()
                     .satisfies(s -> assertThat(s.labels()).containsEntry("state", "available")
-                            .hasEntrySatisfying("instance", id -> assertThat(id).startsWith(DB + "-" + node + "-")));
+                            .hasEntrySatisfying("instance_id", id -> assertThat(id).startsWith(DB + "-" + node + "-")));
             assertThat(metrics.samples("controlplane_instance_role", instance)).singleElement()
                     .satisfies(s -> assertThat(s.labels()).containsEntry("role", "primary"));
             assertThat(metrics.value("controlplane_instance_up", instance)).contains(1.0);

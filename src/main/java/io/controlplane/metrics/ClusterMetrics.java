@@ -173,7 +173,7 @@ public class ClusterMetrics {
         for (DatabaseDetails d : all) {
             String db = d.record().id();
             for (DatabaseDetails.InstanceDetails i : d.instances()) {
-                Tags tags = Tags.of("database", db, "node", i.record().nodeName(), "instance", i.record().id(),
+                Tags tags = Tags.of("database", db, "node", i.record().nodeName(), "instance_id", i.record().id(),
                         "host", i.record().hostId());
                 counts.merge(i.state(), 1, Integer::sum);
                 states.add(MultiGauge.Row.of(tags.and("state", i.state().wireName()), 1));

@@ -106,23 +106,7 @@ class ClusterMetricsTest {
 
     @Test
     void databaseInstanceReplicationAndHostSeriesComeFromTheClusterState() throws Exception {
-        DatabaseSpec spec = new SpecParser().parseSpec(new ObjectMapper().readTree("""
-                {"database_name": "app", "nodes": [{"name": "n1", "host_ids": ["test-host"]},
-                                                   {"name": "n2", "host_ids": ["test-host"]}]}""")).value().orElseThrow();
-        Instant now = Instant.now();
-        store.create(new DatabaseRecord(DB, null, DatabaseState.AVAILABLE, now, now, null), spec);
-        store.putInstance(new InstanceRecord(DB + "-n1-x", DB, TestServer.HOST_ID, "n1", InstanceState.AVAILABLE,
-                6001, 8001, now, now, null));
-        store.putInstance(new InstanceRecord(DB + "-n2-x", DB, TestServer.HOST_ID, "n2", InstanceState.AVAILABLE,
-                6002, 8002, now, now, null));
-        store.putStatus(DB, DB + "-n1-x", new InstanceStatus("running", "primary", false, "15.8", null, null,
-                Instant.now(), false, new ReplicationStatus("off", "2.4.5",
-                List.of(new ReplicationStatus.SubscriptionStatus("sub_n2_n1", "n2", "replicating")),
-                Map.of("n2", 4096L))));
-        // n2's Patroni does not answer: down, and the database reads degraded
-        store.putStatus(DB, DB + "-n2-x", new InstanceStatus(null, null, false, null, null,
-                "Patroni does not answer on port 8002", Instant.now()));
-
+        putTwoNodeDatabase();
         // the heartbeat every host writes every 3 s (the test server's cluster was initialized after its start)
         server.bean(HostService.class).beat();
 
@@ -132,9 +116,9 @@ class ClusterMetricsTest {
                 .contains(1.0);
         assertThat(metrics.value("controlplane_databases", Map.of("state", "degraded")))
                 .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(1));
-        Map<String, String> n1 = Map.of("database", DB, "node", "n1", "instance", DB + "-n1-x", "host",
+        Map<String, String> n1 = Map.of("database", DB, "node", "n1", "instance_id", DB + "-n1-x", "host",
                 TestServer.HOST_ID);
-        Map<String, String> n2 = Map.of("database", DB, "node", "n2", "instance", DB + "-n2-x");
+        Map<String, String> n2 = Map.of("database", DB, "node", "n2", "instance_id", DB + "-n2-x");
         assertThat(metrics.value("controlplane_instance_up", n1)).contains(1.0);
         assertThat(metrics.value("controlplane_instance_up", n2)).contains(0.0);
         assertThat(metrics.samples("controlplane_instance_state", n1)).singleElement()
@@ -156,6 +140,53 @@ class ClusterMetricsTest {
         PrometheusText after = scrape();
         assertThat(after.samples("controlplane_database_state", Map.of("database", DB))).isEmpty();
         assertThat(after.samples("controlplane_replication_lag_bytes", Map.of("database", DB))).isEmpty();
+    }
+
+    /**
+     * Every {@code controlplane_*} series the dashboard and the alert rules read is one the server exports,
+     * with every kind of series present: a completed task and step, an open incident, a two-node database.
+     */
+    @Test
+    void dashboardAndAlertRulesReadOnlySeriesTheServerExports() throws Exception {
+        Task completed = start("transient-twice");
+        Task waiting = start("transient-always");
+        TaskService tasks = server.bean(TaskService.class);
+        try {
+            Poll.until(Duration.ofSeconds(30), () -> tasks.find(completed.getTaskId()).orElseThrow().getStatus(),
+                    s -> s == TaskStatus.COMPLETED, "task completed");
+            Poll.until(Duration.ofSeconds(60), () -> tasks.find(waiting.getTaskId()).orElseThrow().getStatus(),
+                    s -> s == TaskStatus.INCIDENT, "task waits on an incident");
+            putTwoNodeDatabase();
+            server.bean(HostService.class).beat();
+
+            java.util.Set<String> exported = new java.util.TreeSet<>();
+            scrape().samples().forEach(sample -> exported.add(sample.name()));
+
+            assertThat(MonitoringDocs.referencedMetricNames()).hasSizeGreaterThan(10).isSubsetOf(exported);
+        } finally {
+            runner.cancel(waiting.getTaskId());
+            store.deleteDatabase(DB);
+        }
+    }
+
+    /** A two-node database as the operations and the instance monitor leave it in etcd; n2 does not answer. */
+    private static void putTwoNodeDatabase() throws Exception {
+        DatabaseSpec spec = new SpecParser().parseSpec(new ObjectMapper().readTree("""
+                {"database_name": "app", "nodes": [{"name": "n1", "host_ids": ["test-host"]},
+                                                   {"name": "n2", "host_ids": ["test-host"]}]}""")).value().orElseThrow();
+        Instant now = Instant.now();
+        store.create(new DatabaseRecord(DB, null, DatabaseState.AVAILABLE, now, now, null), spec);
+        store.putInstance(new InstanceRecord(DB + "-n1-x", DB, TestServer.HOST_ID, "n1", InstanceState.AVAILABLE,
+                6001, 8001, now, now, null));
+        store.putInstance(new InstanceRecord(DB + "-n2-x", DB, TestServer.HOST_ID, "n2", InstanceState.AVAILABLE,
+                6002, 8002, now, now, null));
+        store.putStatus(DB, DB + "-n1-x", new InstanceStatus("running", "primary", false, "15.8", null, null,
+                Instant.now(), false, new ReplicationStatus("off", "2.4.5",
+                List.of(new ReplicationStatus.SubscriptionStatus("sub_n2_n1", "n2", "replicating")),
+                Map.of("n2", 4096L))));
+        // n2's Patroni does not answer: down, and the database reads degraded
+        store.putStatus(DB, DB + "-n2-x", new InstanceStatus(null, null, false, null, null,
+                "Patroni does not answer on port 8002", Instant.now()));
     }
 
     private static PrometheusText scrape() {

@@ -50,6 +50,10 @@ public final class PrometheusText {
         return new PrometheusText(out);
     }
 
+    public List<Sample> samples() {
+        return samples;
+    }
+
     public List<Sample> samples(String name) {
         return samples.stream().filter(s -> s.name().equals(name)).toList();
     }
