@@ -4,6 +4,7 @@ import io.controlplane.cluster.ClusterMembership;
 import io.controlplane.config.ControlPlaneConfig;
 import io.controlplane.task.TaskService;
 import io.controlplane.task.TaskStatus;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>{@link TaskLogInterceptor}: MDC fields, timing, the task's move to {@code running}, "started X";</li>
  *   <li>{@link FailureInterceptor}: the {@link FailurePolicy} (retry, incident, or the modelled failure
  *       path) for anything thrown inside;</li>
+ *   <li>{@link StepMetricsInterceptor}: the step's duration by handler and outcome;</li>
  *   <li>{@link CompletionInterceptor}: completes the external task with "finished X (took N ms)";</li>
  *   <li>{@link LockRenewalInterceptor}: keeps the lock while the handler runs.</li>
  * </ol>
@@ -59,11 +61,14 @@ public class StepWorker {
     private volatile boolean running;
     private LockRenewalInterceptor lockRenewal;
     private StepInterceptor.Chain chain;
+    private final MeterRegistry meterRegistry;
 
     public StepWorker(ExternalTaskService externalTasks, RepositoryService repository, TaskService tasks,
                       PlatformTransactionManager transactionManager, List<StepHandler> handlerBeans,
-                      ControlPlaneConfig config, ClusterMembership membership, IncidentTracker incidents) {
+                      ControlPlaneConfig config, ClusterMembership membership, IncidentTracker incidents,
+                      MeterRegistry meterRegistry) {
         this.incidents = incidents;
+        this.meterRegistry = meterRegistry;
         this.externalTasks = externalTasks;
         this.repository = repository;
         this.tasks = tasks;
@@ -121,6 +126,7 @@ public class StepWorker {
         chain = StepInterceptor.chain(List.of(
                         taskLog,
                         new FailureInterceptor(externalTasks, workerId, transaction, taskLog, incidents::refresh),
+                        new StepMetricsInterceptor(meterRegistry),
                         new CompletionInterceptor(externalTasks, workerId, transaction, taskLog),
                         lockRenewal),
                 step -> step.handler().execute(new HandlerContext(step, tasks)));

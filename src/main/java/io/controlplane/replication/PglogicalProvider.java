@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -400,8 +401,31 @@ public class PglogicalProvider implements ReplicationProvider {
             }
             String readOnly = "on".equals(queryString(c, "SELECT current_setting('default_transaction_read_only')"))
                     ? "all" : "off";
-            return Optional.of(new ReplicationStatus(readOnly, version, subscriptions));
+            return Optional.of(new ReplicationStatus(readOnly, version, subscriptions, lagBytes(c, node)));
         });
+    }
+
+    /**
+     * Per subscriber node, how far its slot on this provider is behind the current WAL position. The
+     * subscribers are the other nodes pglogical knows here (a full mesh: every provider also subscribes to
+     * each of them); each one's slot has the name pglogical generates for {@code sub_<this>_<subscriber>}.
+     */
+    private static Map<String, Long> lagBytes(Connection c, ReplicationNode node) throws SQLException {
+        Map<String, Long> lag = new java.util.TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT n.node_name, pg_wal_lsn_diff(pg_current_wal_lsn(),"
+                + " s.confirmed_flush_lsn)::bigint FROM pglogical.node n JOIN pg_replication_slots s"
+                + " ON s.slot_name = pglogical.pglogical_gen_slot_name(current_database(), ?::name, (? || n.node_name)::name)"
+                + " WHERE n.node_name <> ? AND s.confirmed_flush_lsn IS NOT NULL")) {
+            ps.setString(1, node.name());
+            ps.setString(2, ReplicationNames.subscription(node.name(), ""));
+            ps.setString(3, node.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lag.put(rs.getString(1), Math.max(0, rs.getLong(2)));
+                }
+            }
+        }
+        return lag;
     }
 
     @Override

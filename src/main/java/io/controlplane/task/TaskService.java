@@ -3,7 +3,10 @@ package io.controlplane.task;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.persistence.criteria.Predicate;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,6 +23,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -37,9 +42,11 @@ public class TaskService {
     private final TaskLogEntryRepository entries;
     private final TransactionTemplate separateTransaction;
     private final Clock clock;
+    private final MeterRegistry meterRegistry;
 
     public TaskService(TaskRepository tasks, TaskLogEntryRepository entries,
-                       PlatformTransactionManager transactionManager) {
+                       PlatformTransactionManager transactionManager, MeterRegistry meterRegistry) {
+        this.meterRegistry = meterRegistry;
         this.tasks = tasks;
         this.entries = entries;
         this.separateTransaction = new TransactionTemplate(transactionManager);
@@ -77,14 +84,18 @@ public class TaskService {
     }
 
     public void complete(String taskId) {
-        if (require(taskId).transition(TaskStatus.COMPLETED, null, now())) {
+        Task task = require(taskId);
+        if (task.transition(TaskStatus.COMPLETED, null, now())) {
             LOG.info("task {} completed", taskId);
+            recordDuration(task);
         }
     }
 
     public void fail(String taskId, String error) {
-        if (require(taskId).transition(TaskStatus.FAILED, error, now())) {
+        Task task = require(taskId);
+        if (task.transition(TaskStatus.FAILED, error, now())) {
             LOG.info("task {} failed: {}", taskId, error);
+            recordDuration(task);
         }
     }
 
@@ -127,10 +138,60 @@ public class TaskService {
     }
 
     public void markCanceled(String taskId) {
-        if (require(taskId).transition(TaskStatus.CANCELED, null, now())) {
+        Task task = require(taskId);
+        if (task.transition(TaskStatus.CANCELED, null, now())) {
             log(taskId, "task successfully canceled", Map.of("status", "canceled"));
+            recordDuration(task);
         }
     }
+
+    /**
+     * How many tasks there are by type and status ({@code incident} apart from {@code failed}: one waits
+     * for a person, the other is over).
+     */
+    @Transactional(readOnly = true)
+    public Map<TypeAndStatus, Long> countsByTypeAndStatus() {
+        Map<TypeAndStatus, Long> counts = new java.util.LinkedHashMap<>();
+        for (Object[] row : tasks.countByTypeAndStatus()) {
+            counts.put(new TypeAndStatus((String) row[0], (TaskStatus) row[1]), (Long) row[2]);
+        }
+        return counts;
+    }
+
+    /** A task type ({@code create}, {@code switchover}, ...) with a status. */
+    public record TypeAndStatus(String type, TaskStatus status) {
+    }
+
+    /**
+     * The time from creation to the end of a task that just ended, into {@value #TASK_DURATION}
+     * (Prometheus: {@code controlplane_task_duration_seconds}); counted once the ending commits, on the
+     * host that ended it.
+     */
+    private void recordDuration(Task task) {
+        Duration took = Duration.between(task.getCreatedAt(), task.getCompletedAt());
+        Runnable record = () -> Timer.builder(TASK_DURATION)
+                .description("Duration of tasks from creation to their end, by task type and final status")
+                .tag("type", task.getType())
+                .tag("status", task.getStatus().name().toLowerCase(java.util.Locale.ROOT))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(100))
+                .maximumExpectedValue(Duration.ofHours(6))
+                .register(meterRegistry)
+                .record(took);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    record.run();
+                }
+            });
+        } else {
+            record.run();
+        }
+    }
+
+    /** The meter of task durations. */
+    public static final String TASK_DURATION = "controlplane.task.duration";
 
     /** Appends a log entry in the caller's transaction: it exists only if that transaction commits. */
     public void log(String taskId, String message, Map<String, ?> fields) {

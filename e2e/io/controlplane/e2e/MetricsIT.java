@@ -1,0 +1,213 @@
+package io.controlplane.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.controlplane.support.Http;
+import io.controlplane.support.Poll;
+import io.controlplane.support.PrometheusText;
+import io.controlplane.support.TestServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Prometheus series of docs/metrics.md against a real two-node database (one host, embedded etcd,
+ * Swarm services with Patroni and Postgres, pglogical replicating both ways): every series with the labels
+ * and values that database has, read from {@code /actuator/prometheus}; after the delete its series are gone.
+ */
+class MetricsIT {
+
+    private static final String ADMIN_PASSWORD = "metrics-it-admin";
+    private static final String DB = "metrics1";
+    private static final String HOST = "host-1";
+    private static final String LABEL = "controlplane.database.id";
+    private static final Duration OPERATION = Duration.ofSeconds(300);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PORT_BASE = 26400;
+
+    private static Path root;
+    private static ServerProcess h1;
+
+    @BeforeAll
+    static void startHost() throws Exception {
+        root = Files.createTempDirectory("cp-metrics-it-");
+        Map<String, String> env = ServerProcess.clusterEnv(HOST, "server", "", ADMIN_PASSWORD);
+        // one host: the engine keeps its default H2 database under the data dir
+        env.remove("CONTROL_PLANE_ENGINE__DATASOURCE__URL");
+        env.remove("CONTROL_PLANE_ENGINE__DATASOURCE__USERNAME");
+        env.put("CONTROL_PLANE_RANDOM_PORTS__MIN", String.valueOf(PORT_BASE));
+        env.put("CONTROL_PLANE_RANDOM_PORTS__MAX", String.valueOf(PORT_BASE + 99));
+        h1 = new ServerProcess(root.resolve(HOST), TestServer.freePort(), env).start(Duration.ofSeconds(180));
+        Http.Response init = Http.get(h1.url("/v1/cluster/init?cluster_id=metrics-it-cluster"));
+        assertThat(init.status()).as(init.body()).isEqualTo(200);
+        Poll.until(Duration.ofSeconds(90), () -> Http.get(h1.url("/v1/hosts")).json().path("hosts"),
+                hosts -> hosts.size() == 1 && hosts.get(0).path("status").path("state").asText().equals("healthy"),
+                "host-1 healthy");
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (h1 != null) {
+            h1.close();
+            h1.killOrphanEtcd();
+        }
+        try {
+            for (String service : docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--format",
+                    "{{.Name}}")) {
+                docker("service", "rm", service);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!docker("ps", "-a", "--filter", "label=" + LABEL + "=" + DB, "--format", "{{.ID}}").isEmpty()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (AssertionError e) {
+            System.out.println("cleanup: " + e.getMessage());
+        }
+        if (root != null) {
+            TestServer.deleteTree(root);
+        }
+    }
+
+    @Test
+    void everySeriesOfATwoNodeDatabaseHasItsLabelsAndValues() {
+        Http.Response created = Http.post(h1.url("/v1/databases"), body().toString());
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String createTask = created.json().path("task").path("task_id").asText();
+        assertThat(waitForTask(createTask).path("status").asText()).as(h1.outputTail()).isEqualTo("completed");
+
+        // the monitor writes statuses every 5 s, the metrics snapshot is taken every 10 s
+        PrometheusText metrics = Poll.until(Duration.ofSeconds(90), MetricsIT::scrape,
+                m -> m.value("controlplane_replication_subscription_status", pair("n2", "n1", "replicating"))
+                        .isPresent()
+                        && m.value("controlplane_replication_subscription_status", pair("n1", "n2", "replicating"))
+                        .isPresent()
+                        && m.samples("controlplane_replication_lag_bytes", Map.of("database", DB)).size() == 2
+                        && m.samples("controlplane_instance_role", Map.of("database", DB, "role", "primary")).size() == 2,
+                "replication series of both pairs");
+
+        assertThat(metrics.value("controlplane_database_state", Map.of("database", DB, "state", "available")))
+                .contains(1.0);
+        assertThat(metrics.value("controlplane_databases", Map.of("state", "available"))).contains(1.0);
+        assertThat(metrics.value("controlplane_databases", Map.of("state", "failed"))).contains(0.0);
+        assertThat(metrics.value("controlplane_instances", Map.of("state", "available"))).contains(2.0);
+        for (String node : List.of("n1", "n2")) {
+            Map<String, String> instance = Map.of("database", DB, "node", node, "host", HOST);
+            assertThat(metrics.samples("controlplane_instance_state", instance)).singleElement()
+                    .satisfies(s -> assertThat(s.labels()).containsEntry("state", "available")
+                            .hasEntrySatisfying("instance_id", id -> assertThat(id).startsWith(DB + "-" + node + "-")));
+            assertThat(metrics.samples("controlplane_instance_role", instance)).singleElement()
+                    .satisfies(s -> assertThat(s.labels()).containsEntry("role", "primary"));
+            assertThat(metrics.value("controlplane_instance_up", instance)).contains(1.0);
+        }
+        for (String[] pair : List.of(new String[] {"n1", "n2"}, new String[] {"n2", "n1"})) {
+            assertThat(metrics.samples("controlplane_replication_subscription_status", pair(pair[0], pair[1], null)))
+                    .as("one status per pair").singleElement()
+                    .satisfies(s -> assertThat(s.labels()).containsEntry("status", "replicating"));
+            // an idle pair: the subscriber confirmed (almost) everything of the provider's WAL
+            assertThat(metrics.value("controlplane_replication_lag_bytes", pair(pair[0], pair[1], null)))
+                    .hasValueSatisfying(bytes -> assertThat(bytes).isBetween(0.0, 16.0 * 1024 * 1024));
+        }
+        assertThat(metrics.value("controlplane_tasks", Map.of("type", "create", "status", "completed"))).contains(1.0);
+        assertThat(metrics.value("controlplane_task_duration_seconds_count",
+                Map.of("type", "create", "status", "completed"))).contains(1.0);
+        assertThat(metrics.value("controlplane_task_duration_seconds_sum",
+                Map.of("type", "create", "status", "completed")))
+                .hasValueSatisfying(seconds -> assertThat(seconds).isPositive());
+        // one subscription per node: createSubscriptions ran once for each
+        Map<String, String> subscriptions = Map.of("handler", "createSubscriptions", "outcome", "success");
+        assertThat(metrics.value("controlplane_step_duration_seconds_count", subscriptions)).contains(2.0);
+        assertThat(metrics.samples("controlplane_step_duration_seconds_bucket", subscriptions))
+                .anySatisfy(b -> assertThat(b.labels()).containsEntry("le", "+Inf"))
+                .allSatisfy(b -> assertThat(b.value()).isLessThanOrEqualTo(2.0));
+        assertThat(metrics.value("controlplane_step_duration_seconds_count",
+                Map.of("handler", "createSwarmService", "outcome", "success"))).contains(2.0);
+        assertThat(metrics.samples("controlplane_incidents_open")).isEmpty();
+        assertThat(metrics.value("controlplane_engine_jobs_due", Map.of())).isPresent();
+        assertThat(metrics.value("controlplane_engine_external_tasks", Map.of("state", "locked"))).isPresent();
+        assertThat(metrics.value("controlplane_host_component_healthy", Map.of("host", HOST, "component", "etcd")))
+                .contains(1.0);
+        assertThat(metrics.value("controlplane_host_component_healthy", Map.of("host", HOST, "component", "docker")))
+                .contains(1.0);
+        assertThat(metrics.value("controlplane_host_state", Map.of("host", HOST, "state", "healthy"))).contains(1.0);
+        assertThat(metrics.value("controlplane_metrics_snapshot_timestamp_seconds", Map.of()))
+                .hasValueSatisfying(t -> assertThat(t).isGreaterThan(System.currentTimeMillis() / 1000.0 - 60));
+
+        Http.Response deleted = Http.delete(h1.url("/v1/databases/" + DB));
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+        String deleteTask = deleted.json().path("task").path("task_id").asText();
+        assertThat(waitForTask(deleteTask).path("status").asText()).isEqualTo("completed");
+        PrometheusText after = Poll.until(Duration.ofSeconds(30), MetricsIT::scrape,
+                m -> m.samples("controlplane_database_state", Map.of("database", DB)).isEmpty(), "series of " + DB + " gone");
+        assertThat(after.samples("controlplane_instance_state", Map.of("database", DB))).isEmpty();
+        assertThat(after.samples("controlplane_replication_lag_bytes", Map.of("database", DB))).isEmpty();
+        assertThat(after.value("controlplane_tasks", Map.of("type", "delete", "status", "completed"))).contains(1.0);
+        assertThat(after.value("controlplane_instances", Map.of("state", "available"))).contains(0.0);
+    }
+
+    private static Map<String, String> pair(String provider, String subscriber, String status) {
+        return status == null ? Map.of("database", DB, "provider_node", provider, "subscriber_node", subscriber)
+                : Map.of("database", DB, "provider_node", provider, "subscriber_node", subscriber, "status", status);
+    }
+
+    private static PrometheusText scrape() {
+        Http.Response r = Http.get(h1.url("/actuator/prometheus"));
+        assertThat(r.status()).isEqualTo(200);
+        return PrometheusText.parse(r.body());
+    }
+
+    private static ObjectNode body() {
+        ObjectNode spec = JSON.createObjectNode();
+        spec.put("database_name", "app");
+        spec.put("memory", "256MiB");
+        ObjectNode user = spec.putArray("database_users").addObject();
+        user.put("username", "admin").put("password", "metrics-secret-1").put("db_owner", true);
+        user.putArray("attributes").add("LOGIN").add("SUPERUSER");
+        ArrayNode nodes = spec.putArray("nodes");
+        for (String name : List.of("n1", "n2")) {
+            nodes.addObject().put("name", name).putArray("host_ids").add(HOST);
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("id", DB);
+        body.set("spec", spec);
+        return body;
+    }
+
+    private static JsonNode waitForTask(String taskId) {
+        return Poll.until(OPERATION, () -> Http.get(h1.url("/v1/databases/" + DB + "/tasks/" + taskId)).json(),
+                t -> t.path("status").asText().matches("completed|failed|canceled"), DB + " task " + taskId + " done");
+    }
+
+    private static List<String> docker(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("docker");
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("failed: " + cmd + "\n" + out);
+            }
+            return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new AssertionError("failed: " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
