@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib/prereqs.sh
 
 cp_ensure_runtime
+# node_modules: the web UI's BPMN viewer (bpmn-js) is bundled into the jar from there
+cp_ensure_bpmnlint
 
 echo "building the server (mvn package)..."
 mvn -q -B -DskipTests package

@@ -20,6 +20,8 @@ if [[ ${1:-up} == down ]]; then
   exit 0
 fi
 
+# node_modules: the web UI's BPMN viewer (bpmn-js) is bundled into the jar from there
+cp_ensure_bpmnlint
 mvn -q -B -DskipTests package
 mkdir -p .cp-dev/host-1 .cp-dev/host-2 .cp-dev/host-3
 docker-compose up -d

@@ -223,10 +223,12 @@ cp_ensure_debootstrap() {
 # with git). Not needed to run the control plane.
 cp_ensure_test_tools() {
   if command -v openssl >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 &&
-    command -v git >/dev/null 2>&1; then
+    command -v git >/dev/null 2>&1 &&
+    command -v chromium >/dev/null 2>&1 && [[ -x /usr/bin/chromedriver ]]; then
     return 0
   fi
-  cp_apt_install openssl python3 git
+  # chromium, chromium-driver: the browser tests of the web UI (UiIT) drive a headless Chromium
+  cp_apt_install openssl python3 git chromium chromium-driver
 }
 
 # cp_ensure_bpmnlint: the npm packages of package.json (bpmnlint, its Camunda plugin, the element
@@ -241,7 +243,9 @@ cp_ensure_bpmnlint() {
   elif ! command -v npm >/dev/null 2>&1; then
     cp_apt_install npm || return 1
   fi
-  if [[ -x $root/node_modules/.bin/bpmnlint && $root/node_modules/.package-lock.json -nt $root/package-lock.json ]]; then
+  # node_modules/bpmn-js: the web UI's BPMN viewer, bundled into the jar by the Maven build
+  if [[ -x $root/node_modules/.bin/bpmnlint && -f $root/node_modules/bpmn-js/package.json &&
+    $root/node_modules/.package-lock.json -nt $root/package-lock.json ]]; then
     return 0
   fi
   cp_progress "installing bpmnlint with npm ci (pinned by package-lock.json)"

@@ -1,0 +1,301 @@
+package io.controlplane.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.controlplane.support.Http;
+import io.controlplane.support.Poll;
+import io.controlplane.support.TestServer;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web UI in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) against one
+ * real host: the create form shows the API's validation errors at their fields; a database created from the
+ * form fails at a step (its fixed port is held by a program the control plane does not manage), the task
+ * page shows the failed step on the diagram, a retry from the page finishes the diagram, and the database
+ * page shows the database available. Screenshots go to {@code target/failsafe-reports/screenshots/}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UiIT {
+
+    private static final String HOST = "host-1";
+    private static final String DB = "ui1";
+    private static final String LABEL = "controlplane.database.id";
+    /** Random ports of the host come from here; the fixed port of n1 lies outside. */
+    private static final int PORT_BASE = 26400;
+    private static final Duration OPERATION = Duration.ofSeconds(240);
+    private static final Path SCREENSHOTS = Path.of("target", "failsafe-reports", "screenshots");
+
+    private static Path root;
+    private static ServerProcess h1;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void startHostAndBrowser() throws Exception {
+        root = Files.createTempDirectory("cp-ui-it-");
+        Map<String, String> env = ServerProcess.clusterEnv(HOST, "server", "", "ui-it-admin");
+        // one host: the engine keeps its default H2 database under the data dir
+        env.remove("CONTROL_PLANE_ENGINE__DATASOURCE__URL");
+        env.remove("CONTROL_PLANE_ENGINE__DATASOURCE__USERNAME");
+        env.put("CONTROL_PLANE_RANDOM_PORTS__MIN", String.valueOf(PORT_BASE));
+        env.put("CONTROL_PLANE_RANDOM_PORTS__MAX", String.valueOf(PORT_BASE + 99));
+        h1 = new ServerProcess(root.resolve(HOST), TestServer.freePort(), env).start(Duration.ofSeconds(180));
+        Http.Response init = Http.get(h1.url("/v1/cluster/init?cluster_id=ui-it-cluster"));
+        assertThat(init.status()).as(init.body()).isEqualTo(200);
+        Poll.until(Duration.ofSeconds(90), () -> Http.get(h1.url("/v1/hosts")).json().path("hosts"),
+                hosts -> hosts.size() == 1 && hosts.get(0).path("status").path("state").asText().equals("healthy"),
+                "host-1 healthy");
+        Files.createDirectories(SCREENSHOTS);
+        browser = chromium();
+    }
+
+    /** The system's Chromium and chromedriver, named explicitly so that Selenium downloads nothing. */
+    private static WebDriver chromium() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        // --no-sandbox: Chromium refuses to run as root with its sandbox
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1440,900", "--hide-scrollbars");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (h1 != null) {
+            h1.close();
+            h1.killOrphanEtcd();
+        }
+        try {
+            for (String service : docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--format",
+                    "{{.Name}}")) {
+                docker("service", "rm", service);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!docker("ps", "-a", "--filter", "label=" + LABEL + "=" + DB, "--format", "{{.ID}}").isEmpty()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (AssertionError e) {
+            System.out.println("cleanup: " + e.getMessage());
+        }
+        if (root != null) {
+            TestServer.deleteTree(root);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void clusterPageShowsTheHostHealthyWithItsComponents(TestInfo test) throws Exception {
+        onFailureScreenshot(test, () -> {
+            browser.get(h1.url("/ui/#/"));
+            waitFor(Duration.ofSeconds(20), By.cssSelector("#hosts tbody tr"));
+            WebElement row = browser.findElement(By.cssSelector("#hosts tbody tr"));
+            assertThat(row.getText()).contains(HOST).contains("healthy").contains("docker");
+            assertThat(browser.findElement(By.id("cluster-state")).getText()).isNotBlank();
+            screenshot("cluster");
+        });
+    }
+
+    @Test
+    @Order(2)
+    void createFormShowsEachValidationErrorOfTheApiAtItsField(TestInfo test) throws Exception {
+        onFailureScreenshot(test, () -> {
+            browser.get(h1.url("/ui/#/databases/new"));
+            // the form fills the first node's host from /v1/hosts
+            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !input("spec.nodes[0].host_ids")
+                    .getAttribute("value").isEmpty());
+            type("id", DB);
+            type("spec.database_name", "");
+            type("spec.database_users[0].password", "ui-secret-1");
+            type("spec.nodes[0].port", "70000");
+            browser.findElement(By.id("create-submit")).click();
+
+            WebElement nameError = waitFor(Duration.ofSeconds(20),
+                    By.cssSelector("[data-error-for='spec.database_name']"), "spec.database_name: ");
+            assertThat(nameError.getText()).isEqualTo("spec.database_name: is required");
+            assertThat(browser.findElement(By.cssSelector("[data-error-for='spec.nodes[0].port']")).getText())
+                    .startsWith("spec.nodes[0].port: ");
+            assertThat(browser.findElement(By.id("form-errors")).getText()).startsWith("invalid_input");
+            screenshot("create-form-errors");
+            Http.Response none = Http.get(h1.url("/v1/databases/" + DB));
+            assertThat(none.status()).as("a refused create stores nothing").isEqualTo(404);
+        });
+    }
+
+    @Test
+    @Order(3)
+    void aDatabaseCreatedFromTheFormFailsAtAHeldPortAndARetryFromTheTaskPageFinishesIt(TestInfo test)
+            throws Exception {
+        onFailureScreenshot(test, () -> {
+            int heldPort = freePortOutsideRange();
+            try (ServerSocket foreign = new ServerSocket()) {
+                foreign.setReuseAddress(false);
+                foreign.bind(new InetSocketAddress("127.0.0.1", heldPort));
+
+                browser.get(h1.url("/ui/#/databases/new"));
+                new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !input("spec.nodes[0].host_ids")
+                        .getAttribute("value").isEmpty());
+                type("id", DB);
+                type("spec.database_name", "app");
+                type("spec.database_users[0].password", "ui-secret-1");
+                type("spec.nodes[0].port", String.valueOf(heldPort));
+                browser.findElement(By.id("create-submit")).click();
+
+                // the page of the create's task: its step fails on the held port
+                new WebDriverWait(browser, Duration.ofSeconds(20))
+                        .until(ExpectedConditions.urlMatches("#/databases/" + DB + "/tasks/[0-9a-f-]{36}$"));
+                waitFor(Duration.ofSeconds(120), By.id("task-status"), "failed");
+                waitFor(Duration.ofSeconds(20), By.cssSelector(".djs-element.cp-failed[data-element-id='createPrimaries']"));
+                waitFor(Duration.ofSeconds(20), By.cssSelector(".djs-element.cp-completed[data-element-id='planDatabase']"));
+                assertThat(browser.findElement(By.id("incidents")).getText())
+                        .contains("Create primary instance failed: port " + heldPort);
+                assertThat(browser.findElement(By.id("retry")).isEnabled()).isTrue();
+                assertThat(browser.findElement(By.id("cockpit-link")).getAttribute("href"))
+                        .contains("/camunda/app/cockpit/default/#/process-instance/");
+                waitFor(Duration.ofSeconds(10), By.id("log"), "task failed: Allocate ports failed: port " + heldPort);
+                screenshot("task-failed-step");
+            }
+
+            // the port is free again: retry from the page, the diagram runs to its end
+            browser.findElement(By.id("retry")).click();
+            waitFor(OPERATION, By.cssSelector("#process-state[data-process-state='completed']"));
+            waitFor(Duration.ofSeconds(10), By.cssSelector(".djs-element.cp-completed[data-element-id='end']"));
+            waitFor(Duration.ofSeconds(10), By.id("task-status"), "completed");
+            assertThat(browser.findElements(By.cssSelector(".djs-element.cp-failed"))).isEmpty();
+            assertThat(browser.findElements(By.cssSelector(".djs-element.cp-completed[data-element-id='createPrimaries']")))
+                    .hasSize(1);
+            waitFor(Duration.ofSeconds(10), By.id("log"), "Allocate ports retried by api at");
+            screenshot("task-retried-completed");
+
+            String taskId = browser.getCurrentUrl().replaceAll(".*/tasks/", "");
+            JsonNode task = Http.get(h1.url("/v1/databases/" + DB + "/tasks/" + taskId)).json();
+            assertThat(task.path("status").asText()).isEqualTo("completed");
+
+            // the database page: available, its instance with role and connection info
+            browser.findElement(By.linkText(DB)).click();
+            waitFor(OPERATION, By.id("database-state"), "available");
+            WebElement instance = waitFor(Duration.ofSeconds(60), By.cssSelector("tr[data-instance]"), "primary");
+            assertThat(instance.getText()).contains("available").contains(":" + heldPort);
+            assertThat(browser.findElement(By.id("database-tasks")).getText()).contains("create").contains("completed");
+            screenshot("database-available");
+            assertThat(Http.get(h1.url("/v1/databases/" + DB)).json().path("state").asText()).isEqualTo("available");
+        });
+    }
+
+    // --- browser
+
+    private static WebElement input(String path) {
+        return browser.findElement(By.cssSelector("input[data-path='" + path + "']"));
+    }
+
+    private static void type(String path, String text) {
+        WebElement in = input(path);
+        in.clear();
+        if (!text.isEmpty()) {
+            in.sendKeys(text);
+        }
+    }
+
+    private static WebElement waitFor(Duration timeout, By by) {
+        return new WebDriverWait(browser, timeout).until(ExpectedConditions.presenceOfElementLocated(by));
+    }
+
+    /** Waits until the element exists and its text contains {@code text}. */
+    private static WebElement waitFor(Duration timeout, By by, String text) {
+        new WebDriverWait(browser, timeout).ignoring(StaleElementReferenceException.class).withMessage(() -> by + " to contain \"" + text + "\"; page: "
+                + browser.findElement(By.tagName("body")).getText()).until(d -> {
+                    List<WebElement> found = d.findElements(by);
+                    return !found.isEmpty() && found.get(0).getText().contains(text);
+                });
+        return browser.findElement(by);
+    }
+
+    private static void screenshot(String name) throws IOException {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("screenshot: " + SCREENSHOTS.resolve(name + ".png"));
+    }
+
+    interface Steps {
+        void run() throws Exception;
+    }
+
+    /** A failing test leaves a screenshot of the page it failed on. */
+    private static void onFailureScreenshot(TestInfo test, Steps steps) throws Exception {
+        try {
+            steps.run();
+        } catch (Exception | AssertionError e) {
+            try {
+                screenshot("failed-" + test.getTestMethod().map(m -> m.getName()).orElse("test"));
+            } catch (RuntimeException | IOException ignored) {
+                // the browser itself may be what failed
+            }
+            throw e;
+        }
+    }
+
+    private static int freePortOutsideRange() {
+        for (int i = 0; i < 100; i++) {
+            int p = TestServer.freePort();
+            if (p < PORT_BASE || p > PORT_BASE + 99) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no free port");
+    }
+
+    private static List<String> docker(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("docker");
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("failed: " + cmd + "\n" + out);
+            }
+            return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new AssertionError("failed: " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted: " + cmd, e);
+        }
+    }
+}
