@@ -40,7 +40,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Patroni primary and a streaming replica in Swarm services), node n2 one instance. Switchover (auto,
  * candidate, scheduled), failover (after kill -9 of the primary's container, and with skip_validation),
  * bad input, stop/start/restart and the rolling image change, each checked through the API, JDBC
- * ({@code pg_is_in_recovery()}, writes), Docker and the engine's timer jobs.
+ * ({@code pg_is_in_recovery()}, writes), Docker and the engine's timer jobs. After every leader change of
+ * n1 (and the stop of its primary) a row written on each node must reach the other (multi-active
+ * replication keeps working).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HaIT {

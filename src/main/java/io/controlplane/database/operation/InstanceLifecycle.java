@@ -11,6 +11,7 @@ import io.controlplane.etcd.admin.EtcdAdmin;
 import io.controlplane.orchestrator.Orchestrator;
 import io.controlplane.orchestrator.ServiceChange;
 import io.controlplane.orchestrator.ServiceSpec;
+import io.controlplane.orchestrator.ServiceStatus;
 import io.controlplane.patroni.PatroniClient;
 import io.controlplane.patroni.PatroniConfigGenerator;
 import io.controlplane.patroni.PatroniInstanceConfig;
@@ -106,7 +107,33 @@ public class InstanceLifecycle {
     public ServiceChange ensureService(String databaseId, String instanceId) {
         InstanceSpec planned = allocated(databaseId, instanceId);
         ServiceSpec spec = configs.serviceSpec(planned, files(instanceId));
-        return orchestrator.ensureService(spec);
+        Optional<String> before = orchestrator.serviceStatus(spec.name()).filter(ServiceStatus::running)
+                .flatMap(ServiceStatus::containerId);
+        ServiceChange change = orchestrator.ensureService(spec);
+        if (change == ServiceChange.UPDATED && before.isPresent()) {
+            waitForNewContainer(spec.name(), before.get());
+        }
+        return change;
+    }
+
+    /**
+     * Swarm replaces the container of an updated service after the update call returned: until the old
+     * container is gone, its Patroni still answers, and "Wait for instance ready" would take the old
+     * container for the new one (the node then went down after its task had completed).
+     */
+    private void waitForNewContainer(String service, String oldContainer) {
+        Instant deadline = Instant.now().plus(READY_WAIT);
+        Optional<ServiceStatus> status = Optional.empty();
+        while (Instant.now().isBefore(deadline)) {
+            status = orchestrator.serviceStatus(service);
+            if (status.isPresent() && status.get().running() && status.get().containerId().isPresent()
+                    && !status.get().containerId().get().equals(oldContainer) && "running".equals(status.get().taskState())) {
+                return;
+            }
+            sleep(Duration.ofMillis(500));
+        }
+        throw new TransientException("swarm has not replaced the container of " + service + " yet: "
+                + status.map(s -> s.taskState() + s.message().map(m -> " (" + m + ")").orElse("")).orElse("no service"));
     }
 
     /**
