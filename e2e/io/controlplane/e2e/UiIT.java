@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
@@ -200,6 +201,12 @@ class UiIT {
                         .contains("/camunda/app/cockpit/default/#/process-instance/");
                 waitFor(Duration.ofSeconds(10), By.id("log"), "task failed: Allocate ports failed: port " + heldPort);
                 screenshot("task-failed-step");
+                // everything, the BPMN viewer included, came from the server itself (the UI works offline)
+                List<?> resources = (List<?>) ((JavascriptExecutor) browser).executeScript(
+                        "return performance.getEntriesByType('resource').map(e => e.name)");
+                assertThat(resources).anySatisfy(r -> assertThat(r.toString())
+                        .endsWith("/ui/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js"));
+                assertThat(resources).allSatisfy(r -> assertThat(r.toString()).startsWith(h1.url("/")));
             }
 
             // the port is free again: retry from the page, the diagram runs to its end
