@@ -255,8 +255,7 @@ function createPage() {
     if (rest.length || mode !== 'form') {
       box.appendChild(errorBox({ name: r.body && r.body.name, message: rest.join('\n') }, r.status));
     } else {
-      box.appendChild(h('div', { class: 'error' }, h('span', { class: 'name' }, `${r.body.name}: `),
-        'see the fields marked below'));
+      box.appendChild(errorBox({ name: r.body.name, message: 'see the fields marked above' }, r.status));
     }
   }
   function fieldFor(path) {
@@ -382,10 +381,12 @@ function databasePage(dbId) {
               : (i.spock ? 'no subscriptions' : '')),
             h('td', {}, i.status_updated_at || ''),
             h('td', {},
-              h('button', { onclick: () => run(`restart of ${i.id}`, 'POST', `${ibase}/restart`, {}) }, 'Restart'),
-              h('button', { onclick: () => run(`stop of ${i.id}`, 'POST', `${ibase}/stop-instance`, undefined,
-                `Stop instance ${i.id}?`) }, 'Stop'),
-              h('button', { onclick: () => run(`start of ${i.id}`, 'POST', `${ibase}/start-instance`, undefined) }, 'Start'),
+              h('button', { class: 'restart', onclick: () => run(`restart of ${i.id}`, 'POST', `${ibase}/restart`, {}) },
+                'Restart'),
+              h('button', { class: 'stop', onclick: () => run(`stop of ${i.id}`, 'POST', `${ibase}/stop-instance`,
+                undefined, `Stop instance ${i.id}?`) }, 'Stop'),
+              h('button', { class: 'start', onclick: () => run(`start of ${i.id}`, 'POST', `${ibase}/start-instance`,
+                undefined) }, 'Start'),
               i.error ? h('div', { class: 'error' }, i.error) : null));
         }))));
   }

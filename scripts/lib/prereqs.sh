@@ -8,7 +8,7 @@
 #
 # Every function is idempotent, quiet on success and prints one clear line on
 # stderr on failure (plus the tail of the relevant log), then returns non-zero.
-# Only Debian packages are used (and the npm registry for bpmnlint): no image registry is needed.
+# Only Debian packages are used (and the npm registry for bpmnlint and the web UI's bpmn-js): no image registry is needed.
 #
 # Tunables (environment):
 #   CP_APT_LOCK_TIMEOUT      seconds to wait for another apt/dpkg to finish (default 600)
@@ -232,8 +232,9 @@ cp_ensure_test_tools() {
 }
 
 # cp_ensure_bpmnlint: the npm packages of package.json (bpmnlint, its Camunda plugin, the element
-# template validator) in node_modules/, exactly as package-lock.json pins them (`npm ci`). The test
-# suite lints every processes/*.bpmn with them. Uses the node and npm on PATH; installs Debian's
+# template validator, and bpmn-js for the web UI) in node_modules/, exactly as package-lock.json pins
+# them (`npm ci`). The test suite lints every processes/*.bpmn with them; the Maven build bundles
+# bpmn-js's viewer into the jar. Uses the node and npm on PATH; installs Debian's
 # nodejs and npm only when node is missing. Does nothing when node_modules is newer than the lockfile.
 cp_ensure_bpmnlint() {
   local root log

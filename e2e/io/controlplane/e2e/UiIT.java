@@ -3,6 +3,8 @@ package io.controlplane.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.controlplane.support.Http;
 import io.controlplane.support.Poll;
 import io.controlplane.support.TestServer;
@@ -25,7 +27,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
@@ -42,7 +46,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * real host: the create form shows the API's validation errors at their fields; a database created from the
  * form fails at a step (its fixed port is held by a program the control plane does not manage), the task
  * page shows the failed step on the diagram, a retry from the page finishes the diagram, and the database
- * page shows the database available. Screenshots go to {@code target/failsafe-reports/screenshots/}.
+ * page shows the database available; the update editor's dry run shows the plan, an instance restarts from its
+ * row, and a confirmed delete removes the database. Screenshots go to {@code target/failsafe-reports/screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiIT {
@@ -53,6 +58,7 @@ class UiIT {
     /** Random ports of the host come from here; the fixed port of n1 lies outside. */
     private static final int PORT_BASE = 26400;
     private static final Duration OPERATION = Duration.ofSeconds(240);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SCREENSHOTS = Path.of("target", "failsafe-reports", "screenshots");
 
     private static Path root;
@@ -141,17 +147,19 @@ class UiIT {
             new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !input("spec.nodes[0].host_ids")
                     .getAttribute("value").isEmpty());
             type("id", DB);
-            type("spec.database_name", "");
             type("spec.database_users[0].password", "ui-secret-1");
+            type("spec.port", "70000");
             type("spec.nodes[0].port", "70000");
             browser.findElement(By.id("create-submit")).click();
 
-            WebElement nameError = waitFor(Duration.ofSeconds(20),
-                    By.cssSelector("[data-error-for='spec.database_name']"), "spec.database_name: ");
-            assertThat(nameError.getText()).isEqualTo("spec.database_name: is required");
+            // one 400 with a "path: reason" line per problem; each line under the field it names
+            WebElement portError = waitFor(Duration.ofSeconds(20),
+                    By.cssSelector("[data-error-for='spec.port']"), "spec.port: ");
+            assertThat(portError.getText()).isEqualTo("spec.port: must be an integer between 0 and 65535");
             assertThat(browser.findElement(By.cssSelector("[data-error-for='spec.nodes[0].port']")).getText())
-                    .startsWith("spec.nodes[0].port: ");
-            assertThat(browser.findElement(By.id("form-errors")).getText()).startsWith("invalid_input");
+                    .isEqualTo("spec.nodes[0].port: must be an integer between 0 and 65535");
+            assertThat(browser.findElement(By.cssSelector("[data-error-for='spec.database_name']")).getText()).isEmpty();
+            assertThat(browser.findElement(By.id("form-errors")).getText()).startsWith("invalid_input (HTTP 400)");
             screenshot("create-form-errors");
             Http.Response none = Http.get(h1.url("/v1/databases/" + DB));
             assertThat(none.status()).as("a refused create stores nothing").isEqualTo(404);
@@ -169,8 +177,11 @@ class UiIT {
                 foreign.bind(new InetSocketAddress("127.0.0.1", heldPort));
 
                 browser.get(h1.url("/ui/#/databases/new"));
+                // the same address as before changes only the fragment: reload for an empty form
+                browser.navigate().refresh();
                 new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !input("spec.nodes[0].host_ids")
                         .getAttribute("value").isEmpty());
+                assertThat(input("spec.port").getAttribute("value")).isEmpty();
                 type("id", DB);
                 type("spec.database_name", "app");
                 type("spec.database_users[0].password", "ui-secret-1");
@@ -190,6 +201,12 @@ class UiIT {
                         .contains("/camunda/app/cockpit/default/#/process-instance/");
                 waitFor(Duration.ofSeconds(10), By.id("log"), "task failed: Allocate ports failed: port " + heldPort);
                 screenshot("task-failed-step");
+                // everything, the BPMN viewer included, came from the server itself (the UI works offline)
+                List<?> resources = (List<?>) ((JavascriptExecutor) browser).executeScript(
+                        "return performance.getEntriesByType('resource').map(e => e.name)");
+                assertThat(resources).anySatisfy(r -> assertThat(r.toString())
+                        .endsWith("/ui/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js"));
+                assertThat(resources).allSatisfy(r -> assertThat(r.toString()).startsWith(h1.url("/")));
             }
 
             // the port is free again: retry from the page, the diagram runs to its end
@@ -218,7 +235,64 @@ class UiIT {
         });
     }
 
+    @Test
+    @Order(4)
+    void theUpdateEditorsDryRunShowsThePlanAndARestartFromTheInstanceRowRuns(TestInfo test) throws Exception {
+        onFailureScreenshot(test, () -> {
+            browser.get(h1.url("/ui/#/databases/" + DB));
+            waitFor(Duration.ofSeconds(20), By.id("database-state"), "available");
+            browser.findElement(By.id("update")).click();
+            WebElement editor = waitFor(Duration.ofSeconds(10), By.id("json-editor"));
+            ObjectNode body = (ObjectNode) JSON.readTree(editor.getAttribute("value"));
+            assertThat(body.path("spec").path("database_name").asText()).isEqualTo("app");
+            ((ObjectNode) body.path("spec")).putObject("postgresql_conf").put("max_connections", "150");
+            editor.clear();
+            editor.sendKeys(body.toString());
+            browser.findElement(By.id("update-dry-run")).click();
+            WebElement plan = waitFor(Duration.ofSeconds(30), By.id("dry-run-plan"), "\"operation\": \"update\"");
+            assertThat(plan.getText()).contains("postgresql_conf.max_connections");
+            screenshot("update-dry-run");
+            assertThat(Http.get(h1.url("/v1/databases/" + DB + "/tasks")).json().path("tasks")).hasSize(1);
+
+            clickWhenStable(By.cssSelector("tr[data-instance] button.restart"));
+            WebElement started = waitFor(Duration.ofSeconds(30), By.id("action-result"), "started task");
+            assertThat(started.getText()).contains("restart_instance");
+            String taskId = started.findElement(By.tagName("a")).getText();
+            Poll.until(OPERATION, () -> Http.get(h1.url("/v1/databases/" + DB + "/tasks/" + taskId)).json()
+                    .path("status").asText(), s -> s.matches("completed|failed|canceled"), "restart done");
+            assertThat(Http.get(h1.url("/v1/databases/" + DB + "/tasks/" + taskId)).json().path("status").asText())
+                    .isEqualTo("completed");
+        });
+    }
+
+    @Test
+    @Order(5)
+    void deleteAsksFirstAndThenRemovesTheDatabase(TestInfo test) throws Exception {
+        onFailureScreenshot(test, () -> {
+            browser.get(h1.url("/ui/#/databases/" + DB));
+            waitFor(OPERATION, By.id("database-state"), "available");
+            browser.findElement(By.id("delete")).click();
+            Alert confirm = new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent());
+            assertThat(confirm.getText()).contains("Delete database " + DB);
+            confirm.accept();
+            WebElement started = waitFor(Duration.ofSeconds(30), By.id("action-result"), "started task");
+            assertThat(started.getText()).contains("delete");
+            Poll.until(OPERATION, () -> Http.get(h1.url("/v1/databases/" + DB)).status(), s -> s == 404,
+                    DB + " deleted");
+            assertThat(docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--format", "{{.Name}}"))
+                    .isEmpty();
+        });
+    }
+
     // --- browser
+
+    /** Clicks an element of a part of the page that re-renders itself every few seconds. */
+    private static void clickWhenStable(By by) {
+        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(by).click();
+            return true;
+        });
+    }
 
     private static WebElement input(String path) {
         return browser.findElement(By.cssSelector("input[data-path='" + path + "']"));
