@@ -100,6 +100,8 @@ class MetricsIT {
                         && m.samples("controlplane_instance_role", Map.of("database", DB, "role", "primary")).size() == 2,
                 "replication series of both pairs");
 
+        metrics.samples("controlplane_replication_lag_bytes", Map.of("database", DB))
+                .forEach(s -> System.out.println("MetricsIT lag " + s.labels() + " = " + s.value()));
         assertThat(metrics.value("controlplane_database_state", Map.of("database", DB, "state", "available")))
                 .contains(1.0);
         assertThat(metrics.value("controlplane_databases", Map.of("state", "available"))).contains(1.0);
