@@ -13,10 +13,15 @@ import io.controlplane.support.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,11 +30,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The Prometheus series of docs/metrics.md against a real two-node database (one host, embedded etcd,
  * Swarm services with Patroni and Postgres, pglogical replicating both ways): every series with the labels
- * and values that database has, read from {@code /actuator/prometheus}; after the delete its series are gone.
+ * and values that database has, read from {@code /actuator/prometheus}; the lag of a pair grows while its
+ * subscriber does not apply and falls once it does; after the delete the database's series are gone.
  */
 class MetricsIT {
 
     private static final String ADMIN_PASSWORD = "metrics-it-admin";
+    private static final String DB_PASSWORD = "metrics-secret-1";
     private static final String DB = "metrics1";
     private static final String HOST = "host-1";
     private static final String LABEL = "controlplane.database.id";
@@ -84,7 +91,7 @@ class MetricsIT {
     }
 
     @Test
-    void everySeriesOfATwoNodeDatabaseHasItsLabelsAndValues() {
+    void everySeriesOfATwoNodeDatabaseHasItsLabelsAndValues() throws SQLException {
         Http.Response created = Http.post(h1.url("/v1/databases"), body().toString());
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         String createTask = created.json().path("task").path("task_id").asText();
@@ -100,6 +107,8 @@ class MetricsIT {
                         && m.samples("controlplane_instance_role", Map.of("database", DB, "role", "primary")).size() == 2,
                 "replication series of both pairs");
 
+        metrics.samples("controlplane_replication_lag_bytes", Map.of("database", DB))
+                .forEach(s -> System.out.println("MetricsIT lag " + s.labels() + " = " + s.value()));
         assertThat(metrics.value("controlplane_database_state", Map.of("database", DB, "state", "available")))
                 .contains(1.0);
         assertThat(metrics.value("controlplane_databases", Map.of("state", "available"))).contains(1.0);
@@ -147,6 +156,32 @@ class MetricsIT {
         assertThat(metrics.value("controlplane_metrics_snapshot_timestamp_seconds", Map.of()))
                 .hasValueSatisfying(t -> assertThat(t).isGreaterThan(System.currentTimeMillis() / 1000.0 - 60));
 
+        // a subscriber that stops applying falls behind while its provider writes, and catches up once it applies
+        Map<String, String> n1ToN2 = pair("n1", "n2", null);
+        try (Connection n1 = connect(port("n1")); Connection n2 = connect(port("n2"));
+             Statement s1 = n1.createStatement(); Statement s2 = n2.createStatement()) {
+            s2.execute("SELECT pglogical.alter_subscription_disable('sub_n1_n2', true)");
+            try {
+                s1.execute("CREATE TABLE lag_probe (id int PRIMARY KEY, pad text)");
+                s1.execute("INSERT INTO lag_probe SELECT g, repeat('x', 500) FROM generate_series(1, 20000) g");
+                PrometheusText behind = Poll.until(Duration.ofSeconds(60), MetricsIT::scrape,
+                        m -> m.value("controlplane_replication_lag_bytes", n1ToN2).orElse(0.0) > 5_000_000,
+                        "lag of n1 → n2 above 5 MB");
+                System.out.println("MetricsIT lag while n2 does not apply: "
+                        + behind.value("controlplane_replication_lag_bytes", n1ToN2).orElseThrow());
+                assertThat(behind.value("controlplane_replication_subscription_status",
+                        pair("n1", "n2", "disabled"))).contains(1.0);
+            } finally {
+                s2.execute("SELECT pglogical.alter_subscription_enable('sub_n1_n2', true)");
+            }
+            PrometheusText caughtUp = Poll.until(Duration.ofSeconds(90), MetricsIT::scrape,
+                    m -> m.value("controlplane_replication_lag_bytes", n1ToN2).orElse(Double.MAX_VALUE) < 1_000_000
+                            && m.value("controlplane_replication_subscription_status", pair("n1", "n2", "replicating"))
+                            .isPresent(), "n2 caught up with n1");
+            System.out.println("MetricsIT lag after catching up: "
+                    + caughtUp.value("controlplane_replication_lag_bytes", n1ToN2).orElseThrow());
+        }
+
         Http.Response deleted = Http.delete(h1.url("/v1/databases/" + DB));
         assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
         String deleteTask = deleted.json().path("task").path("task_id").asText();
@@ -157,6 +192,25 @@ class MetricsIT {
         assertThat(after.samples("controlplane_replication_lag_bytes", Map.of("database", DB))).isEmpty();
         assertThat(after.value("controlplane_tasks", Map.of("type", "delete", "status", "completed"))).contains(1.0);
         assertThat(after.value("controlplane_instances", Map.of("state", "available"))).contains(0.0);
+    }
+
+    /** The port of the node's primary, from the API. */
+    private static int port(String node) {
+        for (JsonNode i : Http.get(h1.url("/v1/databases/" + DB)).json().path("instances")) {
+            if (i.path("node_name").asText().equals(node)) {
+                return i.path("connection_info").path("port").asInt();
+            }
+        }
+        throw new AssertionError("no instance of node " + node);
+    }
+
+    private static Connection connect(int port) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "admin");
+        p.setProperty("password", DB_PASSWORD);
+        p.setProperty("connectTimeout", "5");
+        p.setProperty("socketTimeout", "60");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app", p);
     }
 
     private static Map<String, String> pair(String provider, String subscriber, String status) {
@@ -175,7 +229,7 @@ class MetricsIT {
         spec.put("database_name", "app");
         spec.put("memory", "256MiB");
         ObjectNode user = spec.putArray("database_users").addObject();
-        user.put("username", "admin").put("password", "metrics-secret-1").put("db_owner", true);
+        user.put("username", "admin").put("password", DB_PASSWORD).put("db_owner", true);
         user.putArray("attributes").add("LOGIN").add("SUPERUSER");
         ArrayNode nodes = spec.putArray("nodes");
         for (String name : List.of("n1", "n2")) {
