@@ -354,6 +354,14 @@ function databasePage(dbId) {
     }, 'primary']]);
   }
 
+  function formatBytes(n) {
+    if (n < 1024) return `${n} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n / 1024, u = 0;
+    while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+    return `${v.toFixed(1)} ${units[u]}`;
+  }
+
   function nodeSection(nodeName, instances) {
     const base = `/v1/databases/${enc(dbId)}/nodes/${enc(nodeName)}`;
     return h('div', { class: 'node', 'data-node': nodeName },
@@ -377,7 +385,8 @@ function databasePage(dbId) {
             h('td', {}, [pg.patroni_state || '', pg.pending_restart ? ' (restart pending)' : '',
               pg.patroni_paused ? ' (paused)' : ''].join('')),
             h('td', { class: 'mono' }, ci ? `${(ci.addresses || []).join(', ')}:${ci.port}` : ''),
-            h('td', {}, subs.length ? subs.map(s => h('div', {}, `${s.provider_node} → ${nodeName}: `, stateSpan(s.status)))
+            h('td', {}, subs.length ? subs.map(s => h('div', { class: 'subscription' }, `${s.provider_node} → ${nodeName}: `,
+                stateSpan(s.status), s.lag_bytes == null ? '' : ` · lag ${formatBytes(s.lag_bytes)}`))
               : (i.spock ? 'no subscriptions' : '')),
             h('td', {}, i.status_updated_at || ''),
             h('td', {},

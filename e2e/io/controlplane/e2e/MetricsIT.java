@@ -35,6 +35,17 @@ import org.junit.jupiter.api.Test;
  */
 class MetricsIT {
 
+    private static JsonNode subscriptionOfN2ToN1() {
+        for (JsonNode i : Http.get(h1.url("/v1/databases/" + DB)).json().path("instances")) {
+            for (JsonNode sub : i.path("spock").path("subscriptions")) {
+                if ("n2".equals(i.path("node_name").asText()) && "n1".equals(sub.path("provider_node").asText())) {
+                    return sub;
+                }
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
     private static final String ADMIN_PASSWORD = "metrics-it-admin";
     private static final String DB_PASSWORD = "metrics-secret-1";
     private static final String DB = "metrics1";
@@ -171,6 +182,9 @@ class MetricsIT {
                         + behind.value("controlplane_replication_lag_bytes", n1ToN2).orElseThrow());
                 assertThat(behind.value("controlplane_replication_subscription_status",
                         pair("n1", "n2", "disabled"))).contains(1.0);
+                // the API shows the same lag on n2's subscription to n1 (an extension of pgEdge's block)
+                Poll.until(Duration.ofSeconds(30), MetricsIT::subscriptionOfN2ToN1,
+                        sub -> sub.path("lag_bytes").asLong(0) > 5_000_000, "lag_bytes of sub_n1_n2 in the API");
             } finally {
                 s2.execute("SELECT pglogical.alter_subscription_enable('sub_n1_n2', true)");
             }

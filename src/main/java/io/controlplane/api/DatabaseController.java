@@ -17,7 +17,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -63,7 +65,11 @@ class DatabaseController {
     record AvailableUpgradeJson(String postgresVersion, String spockVersion, String image) {
     }
 
-    record SubscriptionJson(String name, String providerNode, String status) {
+    /**
+     * {@code lag_bytes} is ours (pgEdge's subscription has name, provider_node and status only): how many bytes
+     * of the provider's WAL this subscription has not confirmed yet, as the provider's primary last reported.
+     */
+    record SubscriptionJson(String name, String providerNode, String status, Long lagBytes) {
     }
 
     /** pgEdge's instance {@code spock} block, filled from our replication (pglogical): see docs/api.md. */
@@ -221,10 +227,22 @@ class DatabaseController {
                 .map(u -> new AvailableUpgradeJson(u.postgresVersion(), u.spockVersion(), u.image())).toList();
         return new DatabaseJson(d.record().id(), d.record().tenantIdOrNull(), seconds(d.record().createdAt()),
                 seconds(d.record().updatedAt()), d.state().wireName(),
-                d.instances().stream().map(DatabaseController::instance).toList(), spec, upgrades);
+                d.instances().stream().map(i -> instance(i, lagBySubscriberOfProvider(d))).toList(), spec, upgrades);
     }
 
-    private static InstanceJson instance(DatabaseDetails.InstanceDetails i) {
+    /** Per provider node: how far each subscriber node is behind, as that node's primary measured it. */
+    private static Map<String, Map<String, Long>> lagBySubscriberOfProvider(DatabaseDetails d) {
+        Map<String, Map<String, Long>> lag = new HashMap<>();
+        for (DatabaseDetails.InstanceDetails i : d.instances()) {
+            InstanceStatus s = i.statusOrNull();
+            if (s != null && s.spockOrNull() != null && !s.spockOrNull().lagBytes().isEmpty()) {
+                lag.put(i.record().nodeName(), s.spockOrNull().lagBytes());
+            }
+        }
+        return lag;
+    }
+
+    private static InstanceJson instance(DatabaseDetails.InstanceDetails i, Map<String, Map<String, Long>> lag) {
         var r = i.record();
         ConnectionInfoJson connection = r.port() > 0 ? new ConnectionInfoJson(i.addresses(), r.port()) : null;
         InstanceStatus s = i.statusOrNull();
@@ -233,7 +251,8 @@ class DatabaseController {
                         s.patroniPaused());
         SpockJson spock = s == null || s.spockOrNull() == null ? null : new SpockJson(s.spockOrNull().readOnly(),
                 s.spockOrNull().version(), s.spockOrNull().subscriptions().stream()
-                .map(sub -> new SubscriptionJson(sub.name(), sub.providerNode(), sub.status())).toList());
+                .map(sub -> new SubscriptionJson(sub.name(), sub.providerNode(), sub.status(),
+                        lag.getOrDefault(sub.providerNode(), Map.of()).get(r.nodeName()))).toList());
         String error = r.errorOrNull() != null ? r.errorOrNull() : s == null ? null : s.errorOrNull();
         return new InstanceJson(r.id(), r.hostId(), r.nodeName(), seconds(r.createdAt()), seconds(r.updatedAt()),
                 i.state().wireName(), s == null ? null : seconds(s.updatedAt()), connection, postgres, spock, error);
