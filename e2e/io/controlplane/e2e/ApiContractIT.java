@@ -9,7 +9,6 @@ import io.controlplane.support.ApiContract;
 import io.controlplane.support.Http;
 import io.controlplane.support.Poll;
 import io.controlplane.support.TestServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +25,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +47,6 @@ class ApiContractIT {
     private static final String ADMIN_PASSWORD = "contract-it-admin";
     private static final String DB = "contractdb";
     private static final String DB_PASSWORD = "contract-secret-1";
-    private static final String LABEL = "controlplane.database.id";
     private static final Duration OPERATION = Duration.ofSeconds(240);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Random instance ports of each host come from its own range, away from the other e2e classes. */
@@ -108,14 +105,7 @@ class ApiContractIT {
                 p.killOrphanEtcd();
             }
         }
-        try {
-            for (String service : docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--format",
-                    "{{.Name}}")) {
-                docker("service", "rm", service);
-            }
-        } catch (AssertionError e) {
-            System.out.println("cleanup: " + e.getMessage());
-        }
+        Docker.removeDatabaseServices(DB);
         if (engineDb != null) {
             engineDb.close();
         }
@@ -170,7 +160,7 @@ class ApiContractIT {
         assertThat(cluster.path("id").asText()).isEqualTo("contract-it");
         JsonNode host = Http.get(h2.url("/v1/hosts/host-1")).json();
         // spock_version is the pglogical version of the image, as its label says
-        String label = docker("image", "inspect", "--format",
+        String label = Docker.run("image", "inspect", "--format",
                 "{{index .Config.Labels \"io.controlplane.pglogical.version\"}}", "controlplane/postgres:15").get(0);
         assertThat(host.path("default_pgedge_version").path("spock_version").asText()).isEqualTo(label)
                 .isNotEmpty();
@@ -298,7 +288,7 @@ class ApiContractIT {
         Http.Response deleted = Http.delete(h1.url("/v1/databases/" + DB));
         expect(deleted, 200);
         Poll.until(OPERATION, () -> Http.get(h1.url("/v1/databases/" + DB)).status(), s -> s == 404, DB + " deleted");
-        Poll.until(Duration.ofSeconds(60), () -> docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB,
+        Poll.until(Duration.ofSeconds(60), () -> Docker.run("service", "ls", "--filter", "label=" + Docker.DATABASE_LABEL + "=" + DB,
                 "--format", "{{.Name}}"), List::isEmpty, "no service of " + DB);
     }
 
@@ -448,22 +438,4 @@ class ApiContractIT {
         }
     }
 
-    private static List<String> docker(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("docker");
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("failed: " + cmd + "\n" + out);
-            }
-            return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        } catch (IOException e) {
-            throw new AssertionError("failed: " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
 }

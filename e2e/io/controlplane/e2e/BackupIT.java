@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.controlplane.support.Http;
 import io.controlplane.support.Poll;
 import io.controlplane.support.TestServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +40,6 @@ class BackupIT {
 
     private static final String DB = "bk1";
     private static final String DB_PASSWORD = "backup-it-secret";
-    private static final String LABEL = "controlplane.database.id";
     private static final List<String> DATABASES = List.of(DB, "bk2", "bk3");
     private static final Duration OPERATION = Duration.ofSeconds(300);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,23 +79,7 @@ class BackupIT {
             host.close();
             host.killOrphanEtcd();
         }
-        for (String db : DATABASES) {
-            try {
-                for (String service : docker("service", "ls", "--filter", "label=" + LABEL + "=" + db, "--format",
-                        "{{.Name}}")) {
-                    docker("service", "rm", service);
-                }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!docker("ps", "-a", "--filter", "label=" + LABEL + "=" + db, "--format", "{{.ID}}").isEmpty()
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(500);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (AssertionError e) {
-                System.out.println("cleanup: " + e.getMessage());
-            }
-        }
+        Docker.removeDatabaseServices(DATABASES);
         if (s3 != null) {
             s3.close();
         }
@@ -248,9 +229,9 @@ class BackupIT {
         // (the instance's error says so only until the instance monitor reports the stopped instance)
         assertThat(database(DB).path("state").asText()).isEqualTo("failed");
         // nothing of n1 runs half-restored; n2 goes on
-        assertThat(docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--filter",
+        assertThat(Docker.run("service", "ls", "--filter", "label=" + Docker.DATABASE_LABEL + "=" + DB, "--filter",
                 "label=controlplane.node.name=n1", "--format", "{{.Name}}")).isEmpty();
-        assertThat(docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--filter",
+        assertThat(Docker.run("service", "ls", "--filter", "label=" + Docker.DATABASE_LABEL + "=" + DB, "--filter",
                 "label=controlplane.node.name=n2", "--format", "{{.Name}}")).hasSize(1);
     }
 
@@ -550,22 +531,4 @@ class BackupIT {
         return out;
     }
 
-    private static List<String> docker(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("docker");
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("failed: " + cmd + "\n" + out);
-            }
-            return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        } catch (IOException e) {
-            throw new AssertionError("failed: " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.controlplane.support.Http;
 import io.controlplane.support.Poll;
 import io.controlplane.support.TestServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,21 +64,7 @@ class BackupScheduleIT {
             p.close();
             p.killOrphanEtcd();
         }
-        try {
-            for (String service : docker("service", "ls", "--filter", "label=controlplane.database.id=" + DB,
-                    "--format", "{{.Name}}")) {
-                docker("service", "rm", service);
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!docker("ps", "-a", "--filter", "label=controlplane.database.id=" + DB, "--format", "{{.ID}}")
-                    .isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (AssertionError e) {
-            System.out.println("cleanup: " + e.getMessage());
-        }
+        Docker.removeDatabaseServices(DB);
         if (engineDb != null) {
             engineDb.close();
         }
@@ -181,22 +165,4 @@ class BackupScheduleIT {
         return p;
     }
 
-    private static List<String> docker(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("docker");
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("failed: " + cmd + "\n" + out);
-            }
-            return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        } catch (IOException e) {
-            throw new AssertionError("failed: " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
 }

@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +51,6 @@ class DatabaseIT {
 
     private static final String ADMIN_PASSWORD = "database-it-admin";
     private static final String DB_PASSWORD = "e2e-secret-1";
-    private static final String LABEL = "controlplane.database.id";
     private static final List<String> DATABASES = List.of("e2e1", "e2e3", "e2ecrash", "e2ecrash2");
     private static final Duration OPERATION = Duration.ofSeconds(240);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,23 +95,7 @@ class DatabaseIT {
             p.close();
             p.killOrphanEtcd();
         }
-        for (String db : DATABASES) {
-            try {
-                for (String service : docker("service", "ls", "--filter", "label=" + LABEL + "=" + db, "--format",
-                        "{{.Name}}")) {
-                    docker("service", "rm", service);
-                }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!docker("ps", "-a", "--filter", "label=" + LABEL + "=" + db, "--format", "{{.ID}}").isEmpty()
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(500);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (AssertionError e) {
-                System.out.println("cleanup: " + e.getMessage());
-            }
-        }
+        Docker.removeDatabaseServices(DATABASES);
         if (engineDb != null) {
             engineDb.close();
         }
@@ -346,7 +328,7 @@ class DatabaseIT {
         for (String gone : List.of("n1@host-2", "n2@host-3")) {
             String id = byNodeAndHost.get(gone).path("id").asText();
             REMOVED_BY_UPDATE.add(id);
-            assertThat(docker("service", "ls", "--filter", "name=postgres-" + id, "--format", "{{.Name}}"))
+            assertThat(Docker.run("service", "ls", "--filter", "name=postgres-" + id, "--format", "{{.Name}}"))
                     .as("service of " + gone).isEmpty();
         }
         try (EtcdStore etcd = new EtcdStore(etcdConfig(h1), "")) {
@@ -414,7 +396,7 @@ class DatabaseIT {
         after.path("instances").forEach(i -> hostsLeft.add(i.path("host_id").asText()));
         assertThat(hostsLeft).containsExactly("host-1", "host-2");
         assertThat(after.path("spec").path("nodes").get(0).path("host_ids").toString()).doesNotContain("host-3");
-        assertThat(docker("service", "ls", "--filter", "name=postgres-" + lost, "--format", "{{.Name}}"))
+        assertThat(Docker.run("service", "ls", "--filter", "name=postgres-" + lost, "--format", "{{.Name}}"))
                 .as("service of the lost host's instance").isEmpty();
         JsonNode hosts = Http.get(h1.url("/v1/hosts")).json().path("hosts");
         List<String> ids = new ArrayList<>();
@@ -463,9 +445,9 @@ class DatabaseIT {
         }
 
         for (String db : DATABASES) {
-            Poll.until(Duration.ofSeconds(60), () -> docker("ps", "-a", "--filter", "label=" + LABEL + "=" + db,
+            Poll.until(Duration.ofSeconds(60), () -> Docker.run("ps", "-a", "--filter", "label=" + Docker.DATABASE_LABEL + "=" + db,
                     "--format", "{{.ID}}"), List::isEmpty, "no container of " + db);
-            assertThat(docker("service", "ls", "--filter", "label=" + LABEL + "=" + db, "--format", "{{.Name}}"))
+            assertThat(Docker.run("service", "ls", "--filter", "label=" + Docker.DATABASE_LABEL + "=" + db, "--format", "{{.Name}}"))
                     .as("services of " + db).isEmpty();
         }
         Set<String> allInstances = new TreeSet<>();
@@ -533,7 +515,7 @@ class DatabaseIT {
             List<String> before = logMessages(h2, db, taskId);
             assertThat(before).as("the step runs").contains("started " + step);
             assertThat(before).as("the step has not finished").noneMatch(m -> m.startsWith("finished " + step));
-            servicesAtKill = docker("service", "ls", "--filter", "label=" + LABEL + "=" + db, "--format", "{{.Name}}");
+            servicesAtKill = Docker.run("service", "ls", "--filter", "label=" + Docker.DATABASE_LABEL + "=" + db, "--format", "{{.Name}}");
 
             h1.kill();
             h1.killOrphanEtcd();
@@ -556,10 +538,10 @@ class DatabaseIT {
                 .isEqualTo("completed");
         JsonNode dbJson = waitForDatabase(again, db, "available", 1);
         String instance = dbJson.path("instances").get(0).path("id").asText();
-        assertThat(docker("service", "ls", "--filter", "label=" + LABEL + "=" + db, "--format", "{{.Name}}"))
+        assertThat(Docker.run("service", "ls", "--filter", "label=" + Docker.DATABASE_LABEL + "=" + db, "--format", "{{.Name}}"))
                 .containsExactly("postgres-" + instance);
-        List<String> containers = Poll.until(Duration.ofSeconds(30), () -> docker("ps", "-a", "--filter",
-                "label=" + LABEL + "=" + db, "--format", "{{.State}}"), c -> c.size() == 1, "one container of " + db);
+        List<String> containers = Poll.until(Duration.ofSeconds(30), () -> Docker.run("ps", "-a", "--filter",
+                "label=" + Docker.DATABASE_LABEL + "=" + db, "--format", "{{.State}}"), c -> c.size() == 1, "one container of " + db);
         assertThat(containers).containsExactly("running");
         try (Connection c = connect(dbJson.path("instances").get(0).path("connection_info").path("port").asInt());
              Statement s = c.createStatement()) {
@@ -793,22 +775,4 @@ class DatabaseIT {
 
     // --- Docker ---
 
-    private static List<String> docker(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("docker");
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("failed: " + cmd + "\n" + out);
-            }
-            return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        } catch (IOException e) {
-            throw new AssertionError("failed: " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.controlplane.support.Http;
 import io.controlplane.support.Poll;
 import io.controlplane.support.TestServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +48,6 @@ class HaIT {
     private static final String ADMIN_PASSWORD = "ha-it-admin";
     private static final String DB_PASSWORD = "ha-it-secret";
     private static final String DB = "haone";
-    private static final String LABEL = "controlplane.database.id";
     private static final String SECOND_TAG = "controlplane/postgres:15-ha-e2e";
     private static final Duration OPERATION = Duration.ofSeconds(240);
     /** How long a row may take to reach the other node after a leader change (the supervisor restarts a
@@ -68,7 +65,7 @@ class HaIT {
     static void startClusterAndDatabase() throws Exception {
         root = Files.createTempDirectory("cp-ha-it-");
         engineDb = EngineDatabase.start(root);
-        docker("tag", "controlplane/postgres:15", SECOND_TAG);
+        Docker.run("tag", "controlplane/postgres:15", SECOND_TAG);
         // the built-in entry plus the second tag of the same image: an image this host can change to
         Path manifest = root.resolve("manifest.json");
         Files.writeString(manifest, """
@@ -115,19 +112,9 @@ class HaIT {
             p.close();
             p.killOrphanEtcd();
         }
+        Docker.removeDatabaseServices(DB);
         try {
-            for (String service : docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--format",
-                    "{{.Name}}")) {
-                docker("service", "rm", service);
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!docker("ps", "-a", "--filter", "label=" + LABEL + "=" + DB, "--format", "{{.ID}}").isEmpty()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-            }
-            docker("rmi", SECOND_TAG);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Docker.run("rmi", SECOND_TAG);
         } catch (AssertionError e) {
             System.out.println("cleanup: " + e.getMessage());
         }
@@ -181,10 +168,10 @@ class HaIT {
     void failoverAfterKillDashNineOfThePrimarysContainer() throws Exception {
         String oldPrimary = primaryId();
         String replica = replicaId();
-        List<String> containers = docker("ps", "-q", "--filter", "label=controlplane.instance.id=" + oldPrimary);
+        List<String> containers = Docker.run("ps", "-q", "--filter", "label=controlplane.instance.id=" + oldPrimary);
         assertThat(containers).hasSize(1);
         long killedAt = System.nanoTime();
-        docker("kill", "--signal", "KILL", containers.get(0));
+        Docker.run("kill", "--signal", "KILL", containers.get(0));
 
         // the API refuses a failover of a healthy node; once the monitor has seen the primary go, it accepts
         Http.Response accepted = post("/v1/databases/" + DB + "/nodes/n1/failover", "{}");
@@ -267,7 +254,7 @@ class HaIT {
         JsonNode db = database();
         assertThat(instance(db, replica).path("state").asText()).isEqualTo("stopped");
         assertThat(db.path("state").asText()).as("a stopped instance degrades the database").isEqualTo("degraded");
-        assertThat(docker("ps", "-q", "--filter", "label=controlplane.instance.id=" + replica)).isEmpty();
+        assertThat(Docker.run("ps", "-q", "--filter", "label=controlplane.instance.id=" + replica)).isEmpty();
 
         Http.Response restartStopped = post("/v1/databases/" + DB + "/instances/" + replica + "/restart", "{}");
         assertThat(restartStopped.status()).as(restartStopped.body()).isEqualTo(400);
@@ -279,7 +266,7 @@ class HaIT {
         // three monitor rounds later the instance is still stopped and nothing started its container
         Thread.sleep(16_000);
         assertThat(instance(database(), replica).path("state").asText()).isEqualTo("stopped");
-        assertThat(docker("ps", "-q", "--filter", "label=controlplane.instance.id=" + replica)).isEmpty();
+        assertThat(Docker.run("ps", "-q", "--filter", "label=controlplane.instance.id=" + replica)).isEmpty();
 
         Http.Response start = post("/v1/databases/" + DB + "/instances/" + replica + "/start-instance", null);
         assertThat(start.status()).as(start.body()).isEqualTo(200);
@@ -389,7 +376,7 @@ class HaIT {
             writer.join(10_000);
         }
         for (String id : List.of(oldPrimary, replica, instanceOf("n2"))) {
-            assertThat(docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
+            assertThat(Docker.run("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
                     "postgres-" + id).get(0)).as(id).startsWith(SECOND_TAG);
         }
         assertPrimaryMovedAndWritable(oldPrimary, replica);
@@ -432,14 +419,14 @@ class HaIT {
         JsonNode before = waitForSettled();
         assertThat(before.path("instances").findValues("patroni_paused")).hasSize(3)
                 .allMatch(v -> v.isBoolean() && !v.asBoolean());
-        String container = docker("ps", "-q", "--filter", "label=controlplane.instance.id=" + primaryId()).get(0);
-        docker("exec", container, "patronictl", "pause", "--wait");
+        String container = Docker.run("ps", "-q", "--filter", "label=controlplane.instance.id=" + primaryId()).get(0);
+        Docker.run("exec", container, "patronictl", "pause", "--wait");
         try {
             Poll.until(Duration.ofSeconds(30), HaIT::database, d -> n1Paused(d, true), "n1 paused in the API");
             assertThat(instance(database(), instanceOf("n2")).path("postgres").path("patroni_paused").asBoolean())
                     .as("another node's Patroni is not paused").isFalse();
         } finally {
-            docker("exec", container, "patronictl", "resume", "--wait");
+            Docker.run("exec", container, "patronictl", "resume", "--wait");
         }
         Poll.until(Duration.ofSeconds(30), HaIT::database, d -> n1Paused(d, false), "n1 resumed in the API");
     }
@@ -463,7 +450,7 @@ class HaIT {
                 && d.path("state").asText().equals("degraded"), replica + " primary in the API, " + oldPrimary
                 + " stopped, " + DB + " degraded");
         assertThat(instance(db, replica).path("state").asText()).isEqualTo("available");
-        assertThat(docker("ps", "-q", "--filter", "label=controlplane.instance.id=" + oldPrimary)).isEmpty();
+        assertThat(Docker.run("ps", "-q", "--filter", "label=controlplane.instance.id=" + oldPrimary)).isEmpty();
         assertRowsFlowBothWays(replica, "the stop of the primary " + oldPrimary);
 
         // an update would start the stopped instance behind the operator's back (or wait on its Patroni)
@@ -748,22 +735,4 @@ class HaIT {
 
     // ---- helpers: Docker
 
-    private static List<String> docker(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("docker");
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("failed: " + cmd + "\n" + out);
-            }
-            return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        } catch (IOException e) {
-            throw new AssertionError("failed: " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
 }

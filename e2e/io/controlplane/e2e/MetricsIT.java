@@ -10,7 +10,6 @@ import io.controlplane.support.Http;
 import io.controlplane.support.Poll;
 import io.controlplane.support.PrometheusText;
 import io.controlplane.support.TestServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,11 +17,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,7 +47,6 @@ class MetricsIT {
     private static final String DB_PASSWORD = "metrics-secret-1";
     private static final String DB = "metrics1";
     private static final String HOST = "host-1";
-    private static final String LABEL = "controlplane.database.id";
     private static final Duration OPERATION = Duration.ofSeconds(300);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PORT_BASE = 26400;
@@ -81,21 +77,7 @@ class MetricsIT {
             h1.close();
             h1.killOrphanEtcd();
         }
-        try {
-            for (String service : docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--format",
-                    "{{.Name}}")) {
-                docker("service", "rm", service);
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!docker("ps", "-a", "--filter", "label=" + LABEL + "=" + DB, "--format", "{{.ID}}").isEmpty()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (AssertionError e) {
-            System.out.println("cleanup: " + e.getMessage());
-        }
+        Docker.removeDatabaseServices(DB);
         if (root != null) {
             TestServer.deleteTree(root);
         }
@@ -260,22 +242,4 @@ class MetricsIT {
                 t -> t.path("status").asText().matches("completed|failed|canceled"), DB + " task " + taskId + " done");
     }
 
-    private static List<String> docker(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("docker");
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("failed: " + cmd + "\n" + out);
-            }
-            return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        } catch (IOException e) {
-            throw new AssertionError("failed: " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
 }

@@ -35,7 +35,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +57,6 @@ class OperationsIT {
     private static final String DB_PASSWORD = "ops-secret-1";
     private static final String DB = "ops1";
     private static final String CANCELED_DB = "opscancel";
-    private static final String LABEL = "controlplane.database.id";
     private static final String HOST = "host-1";
     private static final Duration OPERATION = Duration.ofSeconds(240);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -98,23 +96,7 @@ class OperationsIT {
             h1.close();
             h1.killOrphanEtcd();
         }
-        for (String db : List.of(DB, CANCELED_DB)) {
-            try {
-                for (String service : docker("service", "ls", "--filter", "label=" + LABEL + "=" + db, "--format",
-                        "{{.Name}}")) {
-                    docker("service", "rm", service);
-                }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!docker("ps", "-a", "--filter", "label=" + LABEL + "=" + db, "--format", "{{.ID}}").isEmpty()
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(500);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (AssertionError e) {
-                System.out.println("cleanup: " + e.getMessage());
-            }
-        }
+        Docker.removeDatabaseServices(List.of(DB, CANCELED_DB));
         if (root != null) {
             TestServer.deleteTree(root);
         }
@@ -384,7 +366,7 @@ class OperationsIT {
 
         String instance = InstanceIds.instanceId(CANCELED_DB, "n1", HOST);
         assertThat(services(CANCELED_DB)).isEmpty();
-        Poll.until(Duration.ofSeconds(60), () -> docker("ps", "-a", "--filter", "label=" + LABEL + "=" + CANCELED_DB,
+        Poll.until(Duration.ofSeconds(60), () -> Docker.run("ps", "-a", "--filter", "label=" + Docker.DATABASE_LABEL + "=" + CANCELED_DB,
                 "--format", "{{.ID}}"), List::isEmpty, "containers of " + CANCELED_DB + " gone");
         assertThat(h1.dataDir().resolve("instances").resolve(instance)).doesNotExist();
         try (EtcdStore etcd = new EtcdStore(etcdConfig(), ""); EtcdAdmin admin = new EtcdAdmin(etcdConfig())) {
@@ -608,25 +590,7 @@ class OperationsIT {
     }
 
     private static List<String> services(String db) {
-        return docker("service", "ls", "--filter", "label=" + LABEL + "=" + db, "--format", "{{.Name}}");
+        return Docker.run("service", "ls", "--filter", "label=" + Docker.DATABASE_LABEL + "=" + db, "--format", "{{.Name}}");
     }
 
-    private static List<String> docker(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("docker");
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("failed: " + cmd + "\n" + out);
-            }
-            return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        } catch (IOException e) {
-            throw new AssertionError("failed: " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
 }

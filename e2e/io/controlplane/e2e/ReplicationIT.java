@@ -33,7 +33,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -56,7 +55,6 @@ class ReplicationIT {
     private static final String ADMIN_PASSWORD = "replication-it-admin";
     private static final String DB_PASSWORD = "repl-secret-1";
     private static final String DB = "repl";
-    private static final String LABEL = "controlplane.database.id";
     private static final Duration OPERATION = Duration.ofSeconds(420);
     private static final Duration REPLICATED = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -88,21 +86,7 @@ class ReplicationIT {
             p.close();
             p.killOrphanEtcd();
         }
-        try {
-            for (String service : docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--format",
-                    "{{.Name}}")) {
-                docker("service", "rm", service);
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!docker("ps", "-a", "--filter", "label=" + LABEL + "=" + DB, "--format", "{{.ID}}").isEmpty()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (AssertionError e) {
-            System.out.println("cleanup: " + e.getMessage());
-        }
+        Docker.removeDatabaseServices(DB);
         if (engineDb != null) {
             engineDb.close();
         }
@@ -548,22 +532,4 @@ class ReplicationIT {
         return out;
     }
 
-    private static List<String> docker(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("docker");
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("failed: " + cmd + "\n" + out);
-            }
-            return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        } catch (IOException e) {
-            throw new AssertionError("failed: " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
 }

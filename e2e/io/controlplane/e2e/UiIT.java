@@ -16,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,7 +52,6 @@ class UiIT {
 
     private static final String HOST = "host-1";
     private static final String DB = "ui1";
-    private static final String LABEL = "controlplane.database.id";
     /** Random ports of the host come from here; the fixed port of n1 lies outside. */
     private static final int PORT_BASE = 26400;
     private static final Duration OPERATION = Duration.ofSeconds(240);
@@ -105,21 +102,7 @@ class UiIT {
             h1.close();
             h1.killOrphanEtcd();
         }
-        try {
-            for (String service : docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--format",
-                    "{{.Name}}")) {
-                docker("service", "rm", service);
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!docker("ps", "-a", "--filter", "label=" + LABEL + "=" + DB, "--format", "{{.ID}}").isEmpty()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (AssertionError e) {
-            System.out.println("cleanup: " + e.getMessage());
-        }
+        Docker.removeDatabaseServices(DB);
         if (root != null) {
             TestServer.deleteTree(root);
         }
@@ -279,7 +262,7 @@ class UiIT {
             assertThat(started.getText()).contains("delete");
             Poll.until(OPERATION, () -> Http.get(h1.url("/v1/databases/" + DB)).status(), s -> s == 404,
                     DB + " deleted");
-            assertThat(docker("service", "ls", "--filter", "label=" + LABEL + "=" + DB, "--format", "{{.Name}}"))
+            assertThat(Docker.run("service", "ls", "--filter", "label=" + Docker.DATABASE_LABEL + "=" + DB, "--format", "{{.Name}}"))
                     .isEmpty();
         });
     }
@@ -354,22 +337,4 @@ class UiIT {
         throw new IllegalStateException("no free port");
     }
 
-    private static List<String> docker(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("docker");
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("failed: " + cmd + "\n" + out);
-            }
-            return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        } catch (IOException e) {
-            throw new AssertionError("failed: " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted: " + cmd, e);
-        }
-    }
 }
