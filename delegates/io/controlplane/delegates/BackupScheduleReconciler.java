@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 /**
  * Keeps one waiting {@code backup-schedule} operation per schedule in the specs (variable
  * {@code scheduleKey}, {@link ScheduledBackups#businessKey}): starts the missing ones, cancels those no
- * spec asks for any more. Runs on every host; an etcd claim lets one host start a given schedule.
+ * spec asks for any more (only those with a key made from a spec: see {@link ScheduledBackups#fromSpec}). Runs on every host; an etcd claim lets one host start a given schedule.
  */
 @Component
 class BackupScheduleReconciler {
@@ -77,13 +77,13 @@ class BackupScheduleReconciler {
         });
     }
 
-    /** scheduleKey → task id of every waiting schedule instance. */
+    /** scheduleKey → task id of every waiting schedule instance started for a spec's schedule. */
     private Map<String, String> running() {
         Map<String, String> out = new LinkedHashMap<>();
         for (ProcessInstance p : runtime.createProcessInstanceQuery().processDefinitionKey(ProcessKeys.BACKUP_SCHEDULE)
                 .list()) {
             Object key = runtime.getVariable(p.getId(), ProcessVariables.SCHEDULE_KEY);
-            if (key != null) {
+            if (key != null && ScheduledBackups.fromSpec(key.toString())) {
                 out.put(key.toString(), p.getBusinessKey());
             }
         }

@@ -163,7 +163,7 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
         }
         List<Task> tasks = call("list tasks of " + name,
                 () -> docker.listTasksCmd().withServiceFilter(service.get().getId()).exec());
-        int running = (int) tasks.stream().filter(t -> stateOf(t) == TaskState.RUNNING).count();
+        int running = countRunning(tasks);
         List<Task> newestFirst = tasks.stream().sorted(Comparator
                 .comparing((Task t) -> instant(t.getCreatedAt()))
                 .thenComparing(t -> instant(t.getUpdatedAt())).reversed()).toList();
@@ -193,6 +193,14 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
         return Optional.of(new ServiceStatus(name, state, message, containerId, containerHealth(containerId), running));
     }
 
+    private int runningTasks(String serviceId, String name) {
+        return countRunning(call("list tasks of " + name, () -> docker.listTasksCmd().withServiceFilter(serviceId).exec()));
+    }
+
+    private static int countRunning(List<Task> tasks) {
+        return (int) tasks.stream().filter(t -> stateOf(t) == TaskState.RUNNING).count();
+    }
+
     @Override
     public boolean scaleService(String name, int replicas, Duration timeout) {
         Service service = findService(name)
@@ -213,7 +221,8 @@ public class SwarmOrchestrator implements Orchestrator, AutoCloseable {
         while (true) {
             int running = call("list running containers of " + name, () -> docker.listContainersCmd()
                     .withLabelFilter(Map.of(DesiredService.SERVICE_NAME_LABEL, name)).exec()).size();
-            if (running == replicas) {
+            // Swarm reports a task's state a moment after its container stopped or started: done once both agree
+            if (running == replicas && runningTasks(service.getId(), name) == replicas) {
                 return changed;
             }
             if (Instant.now().isAfter(deadline)) {

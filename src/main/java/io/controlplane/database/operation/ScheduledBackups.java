@@ -53,10 +53,20 @@ public class ScheduledBackups {
         return all;
     }
 
+    private static final String KEY_PREFIX = "backup-schedule:";
+
     /** The business key of a schedule's process instance; a changed expression or type is a new schedule. */
     public static String businessKey(BackupSchedules.Schedule s) {
-        return "backup-schedule:" + s.databaseId() + ":" + s.nodeName() + ":" + s.id() + ":"
+        return KEY_PREFIX + s.databaseId() + ":" + s.nodeName() + ":" + s.id() + ":"
                 + sha1(s.type() + " " + s.cronExpression()).substring(0, 8);
+    }
+
+    /**
+     * Whether a schedule key is one {@link #businessKey} made, from a spec; an instance an operator started
+     * with a key of their own is theirs, and ends by itself at a tick that finds no such schedule in the spec.
+     */
+    public static boolean fromSpec(String scheduleKey) {
+        return scheduleKey.startsWith(KEY_PREFIX);
     }
 
     /**
