@@ -182,8 +182,11 @@ class MetricsIT {
         assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
         String deleteTask = deleted.json().path("task").path("task_id").asText();
         assertThat(waitForTask(deleteTask).path("status").asText()).isEqualTo("completed");
+        // a snapshot refreshes the databases' series before the tasks': wait for one taken after the delete ended
         PrometheusText after = Poll.until(Duration.ofSeconds(30), MetricsIT::scrape,
-                m -> m.samples("controlplane_database_state", Map.of("database", DB)).isEmpty(), "series of " + DB + " gone");
+                m -> m.samples("controlplane_database_state", Map.of("database", DB)).isEmpty()
+                        && m.value("controlplane_tasks", Map.of("type", "delete", "status", "completed")).isPresent(),
+                "series of " + DB + " gone and its delete task counted");
         assertThat(after.samples("controlplane_instance_state", Map.of("database", DB))).isEmpty();
         assertThat(after.samples("controlplane_replication_lag_bytes", Map.of("database", DB))).isEmpty();
         assertThat(after.value("controlplane_tasks", Map.of("type", "delete", "status", "completed"))).contains(1.0);
