@@ -387,7 +387,9 @@ function databasePage(dbId) {
             h('td', { class: 'mono' }, ci ? `${(ci.addresses || []).join(', ')}:${ci.port}` : ''),
             h('td', {}, subs.length ? subs.map(s => h('div', { class: 'subscription' }, `${s.provider_node} → ${nodeName}: `,
                 stateSpan(s.status), s.lag_bytes == null ? '' : ` · lag ${formatBytes(s.lag_bytes)}`))
-              : (i.spock ? 'no subscriptions' : '')),
+              : pg.replication_lag_bytes != null
+                ? h('div', { class: 'streaming' }, `streaming from primary · lag ${formatBytes(pg.replication_lag_bytes)}`)
+                : (i.spock ? 'no subscriptions' : '')),
             h('td', {}, i.status_updated_at || ''),
             h('td', {},
               h('button', { class: 'restart', onclick: () => run(`restart of ${i.id}`, 'POST', `${ibase}/restart`, {}) },

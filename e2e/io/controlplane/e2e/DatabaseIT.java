@@ -180,6 +180,19 @@ class DatabaseIT {
                     r -> r.size() == 2 && r.stream().allMatch(row -> row.get(2).equals("streaming")), "2 streaming replicas");
             assertThat(replication).extracting(r -> r.get(0)).containsOnly("patroni_replicator");
             assertThat(replication).extracting(r -> r.get(1)).containsExactlyInAnyOrderElementsOf(replicas.keySet());
+            // each replica shows its streaming lag (ours, beyond pgEdge); the primary has none
+            JsonNode withLag = Poll.until(Duration.ofSeconds(60), () -> database(h1, "e2e3"), d -> all(d.path("instances"),
+                    i -> i.path("postgres").path("role").asText().equals("primary")
+                            || i.path("postgres").path("replication_lag_bytes").isIntegralNumber()),
+                    "replication_lag_bytes of both replicas");
+            for (JsonNode i : withLag.path("instances")) {
+                JsonNode lag = i.path("postgres").path("replication_lag_bytes");
+                if (i.path("postgres").path("role").asText().equals("primary")) {
+                    assertThat(lag.isMissingNode() || lag.isNull()).as(i.toString()).isTrue();
+                } else {
+                    assertThat(lag.asLong()).as(i.toString()).isBetween(0L, 16L * 1024 * 1024);
+                }
+            }
             s.execute("create table replicated (id int primary key, text varchar)");
             s.execute("insert into replicated values (1, 'on every host')");
         }

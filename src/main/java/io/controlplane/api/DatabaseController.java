@@ -58,8 +58,12 @@ class DatabaseController {
     record ConnectionInfoJson(List<String> addresses, int port) {
     }
 
+    /**
+     * {@code replication_lag_bytes} is ours (pgEdge's block has no lag): a replica's streaming lag behind its
+     * node's primary, as Patroni reports it; absent for a primary.
+     */
     record PostgresJson(String version, String patroniState, String role, Boolean pendingRestart,
-                        Boolean patroniPaused) {
+                        Boolean patroniPaused, Long replicationLagBytes) {
     }
 
     record AvailableUpgradeJson(String postgresVersion, String spockVersion, String image) {
@@ -248,7 +252,7 @@ class DatabaseController {
         InstanceStatus s = i.statusOrNull();
         PostgresJson postgres = s == null ? null
                 : new PostgresJson(s.versionOrNull(), s.patroniStateOrNull(), s.roleOrNull(), s.pendingRestart(),
-                        s.patroniPaused());
+                        s.patroniPaused(), s.replicationLagBytesOrNull());
         SpockJson spock = s == null || s.spockOrNull() == null ? null : new SpockJson(s.spockOrNull().readOnly(),
                 s.spockOrNull().version(), s.spockOrNull().subscriptions().stream()
                 .map(sub -> new SubscriptionJson(sub.name(), sub.providerNode(), sub.status(),

@@ -3,6 +3,7 @@ package io.controlplane.database;
 import io.controlplane.cluster.ClusterMembership;
 import io.controlplane.config.ControlPlaneConfig;
 import io.controlplane.database.operation.InstanceConfigs;
+import io.controlplane.patroni.ClusterView;
 import io.controlplane.patroni.MemberRole;
 import io.controlplane.patroni.MemberStatus;
 import io.controlplane.replication.ReplicationNode;
@@ -70,13 +71,25 @@ public class InstanceMonitor {
             Optional<MemberStatus> member = configs.patroniClient(spec.get()).status();
             ReplicationStatus spock = member.filter(m -> m.role() == MemberRole.PRIMARY && "running".equals(m.state()))
                     .flatMap(m -> replication(instance, spec.get())).orElse(null);
+            Long lag = member.filter(m -> m.role() == MemberRole.REPLICA && m.isRunning())
+                    .flatMap(m -> replicaLag(instance, spec.get())).orElse(null);
             status = member.map(m -> new InstanceStatus(m.state(), role(m.role()), m.pendingRestart(),
-                            version(m.serverVersion()), null, null, Instant.now(), m.paused(), spock))
+                            version(m.serverVersion()), null, null, Instant.now(), m.paused(), spock, lag))
                     .orElseGet(() -> silent(instance, spec.get()));
         } catch (RuntimeException e) {
             status = new InstanceStatus(null, null, false, null, null, e.getMessage(), Instant.now());
         }
         store.putStatus(instance.databaseId(), instance.id(), status);
+    }
+
+    /** A replica's streaming lag as Patroni's {@code /cluster} reports it (its member name is the instance id). */
+    private Optional<Long> replicaLag(InstanceRecord instance, InstanceSpec spec) {
+        try {
+            return configs.patroniClient(spec).cluster().member(instance.id()).flatMap(ClusterView.Member::lagBytes);
+        } catch (RuntimeException e) {
+            LOG.debug("replication lag of {}: {}", instance.id(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** What the supervisor reports for a primary; nothing while replication is not installed or SQL fails. */

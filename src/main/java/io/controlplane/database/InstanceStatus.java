@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param role         {@code primary} or {@code replica}
  * @param patroniPaused Patroni is paused (maintenance mode): it does not fail over or restart Postgres
  * @param spock        replication as the primary reports it (pgEdge's name for the block); null elsewhere
+ * @param replicationLagBytes a replica's streaming lag behind its primary, in bytes, as Patroni's
+ *                     {@code /cluster} reports it; null for a primary or when Patroni does not know it
  */
 public record InstanceStatus(
         @JsonProperty("patroni_state") String patroniStateOrNull,
@@ -23,13 +25,22 @@ public record InstanceStatus(
         @JsonProperty("error") String errorOrNull,
         Instant updatedAt,
         boolean patroniPaused,
-        @JsonProperty("spock") ReplicationStatus spockOrNull) {
+        @JsonProperty("spock") ReplicationStatus spockOrNull,
+        @JsonProperty("replication_lag_bytes") Long replicationLagBytesOrNull) {
 
     /** A status without replication details (a replica, or Patroni did not answer) and not paused. */
     public InstanceStatus(String patroniStateOrNull, String roleOrNull, boolean pendingRestart, String versionOrNull,
                           String serviceStateOrNull, String errorOrNull, Instant updatedAt) {
         this(patroniStateOrNull, roleOrNull, pendingRestart, versionOrNull, serviceStateOrNull, errorOrNull, updatedAt,
-                false, null);
+                false, null, null);
+    }
+
+    /** A status without a replica's streaming lag. */
+    public InstanceStatus(String patroniStateOrNull, String roleOrNull, boolean pendingRestart, String versionOrNull,
+                          String serviceStateOrNull, String errorOrNull, Instant updatedAt, boolean patroniPaused,
+                          ReplicationStatus spockOrNull) {
+        this(patroniStateOrNull, roleOrNull, pendingRestart, versionOrNull, serviceStateOrNull, errorOrNull, updatedAt,
+                patroniPaused, spockOrNull, null);
     }
 
     public Optional<String> patroniState() { return Optional.ofNullable(patroniStateOrNull); }
@@ -37,4 +48,5 @@ public record InstanceStatus(
     public Optional<String> version() { return Optional.ofNullable(versionOrNull); }
     public Optional<String> error() { return Optional.ofNullable(errorOrNull); }
     public Optional<ReplicationStatus> spock() { return Optional.ofNullable(spockOrNull); }
+    public Optional<Long> replicationLagBytes() { return Optional.ofNullable(replicationLagBytesOrNull); }
 }

@@ -64,6 +64,7 @@ public class ClusterMetrics {
     private final MultiGauge instanceUp;
     private final MultiGauge subscriptionStatus;
     private final MultiGauge replicationLag;
+    private final MultiGauge streamingLag;
     private final MultiGauge taskCount;
     private final MultiGauge openIncidents;
     private final MultiGauge externalTasks;
@@ -92,6 +93,9 @@ public class ClusterMetrics {
                 "1 for the status of each replication subscription (replicating, initializing, down, disabled)");
         replicationLag = MultiGauge.builder("controlplane.replication.lag")
                 .description("Bytes of the provider's WAL the subscriber's slot has not confirmed yet")
+                .baseUnit("bytes").register(registry);
+        streamingLag = MultiGauge.builder("controlplane.instance.replication.lag")
+                .description("Bytes a replica's streaming replication is behind its node's primary (Patroni)")
                 .baseUnit("bytes").register(registry);
         taskCount = gauge(registry, "controlplane.tasks",
                 "Tasks by type and status (incident: waits on an incident, shown as failed by the API)");
@@ -135,7 +139,7 @@ public class ClusterMetrics {
             // etcd does not answer this host: its series go away and this host says so
             LOG.warn("metrics: cannot read the cluster state: {}", e.getMessage());
             for (MultiGauge g : List.of(databaseCount, databaseState, instanceCount, instanceState, instanceRole,
-                    instanceUp, subscriptionStatus, replicationLag, hostState)) {
+                    instanceUp, subscriptionStatus, replicationLag, streamingLag, hostState)) {
                 g.register(List.of(), true);
             }
             componentHealthy.register(List.of(MultiGauge.Row.of(Tags.of("host", hostId, "component", "etcd"), 0)),
@@ -170,6 +174,7 @@ public class ClusterMetrics {
         List<MultiGauge.Row<?>> up = new ArrayList<>();
         List<MultiGauge.Row<?>> subscriptions = new ArrayList<>();
         List<MultiGauge.Row<?>> lag = new ArrayList<>();
+        List<MultiGauge.Row<?>> streaming = new ArrayList<>();
         for (DatabaseDetails d : all) {
             String db = d.record().id();
             for (DatabaseDetails.InstanceDetails i : d.instances()) {
@@ -184,6 +189,9 @@ public class ClusterMetrics {
                 roles.add(MultiGauge.Row.of(tags.and("role", role), 1));
                 up.add(MultiGauge.Row.of(tags, fresh && status.patroniState().filter(RUNNING::contains).isPresent()
                         ? 1 : 0));
+                if (fresh && "replica".equals(role)) {
+                    status.replicationLagBytes().ifPresent(bytes -> streaming.add(MultiGauge.Row.of(tags, bytes)));
+                }
                 if (!fresh || !"primary".equals(role) || status.spock().isEmpty()) {
                     continue;
                 }
@@ -207,6 +215,7 @@ public class ClusterMetrics {
         instanceUp.register(up, true);
         subscriptionStatus.register(subscriptions, true);
         replicationLag.register(lag, true);
+        streamingLag.register(streaming, true);
     }
 
     private void hostSeries(List<HostService.HostView> hostViews) {

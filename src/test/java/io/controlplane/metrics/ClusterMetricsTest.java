@@ -131,6 +131,11 @@ class ClusterMetricsTest {
                 "provider_node", "n2", "subscriber_node", "n1", "status", "replicating"))).contains(1.0);
         assertThat(metrics.value("controlplane_replication_lag_bytes", Map.of("database", DB,
                 "provider_node", "n1", "subscriber_node", "n2"))).contains(4096.0);
+        assertThat(metrics.samples("controlplane_instance_replication_lag_bytes", Map.of("database", DB)))
+                .as("only the replica has a streaming lag").singleElement().satisfies(s -> {
+                    assertThat(s.labels()).containsEntry("instance_id", DB + "-n1-y").containsEntry("node", "n1");
+                    assertThat(s.value()).isEqualTo(2048.0);
+                });
         assertThat(metrics.value("controlplane_host_component_healthy", Map.of("host", TestServer.HOST_ID,
                 "component", "etcd"))).contains(1.0);
         assertThat(metrics.value("controlplane_host_state", Map.of("host", TestServer.HOST_ID, "state", "healthy")))
@@ -140,6 +145,7 @@ class ClusterMetricsTest {
         PrometheusText after = scrape();
         assertThat(after.samples("controlplane_database_state", Map.of("database", DB))).isEmpty();
         assertThat(after.samples("controlplane_replication_lag_bytes", Map.of("database", DB))).isEmpty();
+        assertThat(after.samples("controlplane_instance_replication_lag_bytes", Map.of("database", DB))).isEmpty();
     }
 
     /**
@@ -184,6 +190,11 @@ class ClusterMetricsTest {
                 Instant.now(), false, new ReplicationStatus("off", "2.4.5",
                 List.of(new ReplicationStatus.SubscriptionStatus("sub_n2_n1", "n2", "replicating")),
                 Map.of("n2", 4096L))));
+        // n1 also has a streaming replica, 2048 bytes behind
+        store.putInstance(new InstanceRecord(DB + "-n1-y", DB, TestServer.HOST_ID, "n1", InstanceState.AVAILABLE,
+                6003, 8003, now, now, null));
+        store.putStatus(DB, DB + "-n1-y", new InstanceStatus("streaming", "replica", false, "15.8", null, null,
+                Instant.now(), false, null, 2048L));
         // n2's Patroni does not answer: down, and the database reads degraded
         store.putStatus(DB, DB + "-n2-x", new InstanceStatus(null, null, false, null, null,
                 "Patroni does not answer on port 8002", Instant.now()));
