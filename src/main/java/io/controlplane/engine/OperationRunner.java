@@ -20,6 +20,7 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.externaltask.ExternalTask;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
@@ -85,13 +86,15 @@ public class OperationRunner {
      * correlates the cancel message to an operation that models its cleanup ({@link BpmnMessages#CANCEL_OPERATION})
      * or deletes its process instance; the end listener marks it canceled. A task that another operation called (a database update of a host
      * removal) cancels that operation with it. Returns false when the task had already ended. A step that finishes or
-     * fails at the same moment makes the engine refuse the delete; the whole cancel is then tried again.
+     * fails at the same moment makes the engine refuse the delete (or updates the task row under the cancel); the
+     * whole cancel is then tried again.
      */
     public boolean cancel(String taskId) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return Boolean.TRUE.equals(transaction.execute(status -> cancelOnce(taskId)));
-            } catch (OptimisticLockingException e) {
+            } catch (OptimisticLockingException | OptimisticLockingFailureException e) {
+                // the engine's (a step ended meanwhile) or the task row's (a step updated the task meanwhile)
                 if (attempt >= 5) {
                     throw e;
                 }
