@@ -249,6 +249,10 @@ public class NodeReplication {
             return List.of("node " + removedNode + " has no primary any more: its subscriptions go with it");
         }
         ReplicationNode r = new ReplicationNode(removedNode, configs.postgres(primary.get()), databaseName(databaseId));
+        if (!r.primary().databaseExists(r.database())) {
+            // a create canceled before it made the database: nothing of replication exists there yet
+            return List.of("node " + removedNode + " has no database " + r.database() + " yet: no subscription");
+        }
         List<String> done = new ArrayList<>();
         for (Subscription sub : provider.subscriptions(r)) {
             provider.unsubscribe(r, sub.providerNode());
