@@ -96,6 +96,13 @@ public class IncidentTracker {
                     OpenIncident first = open.get(0);
                     tasks.markIncident(taskId, first.describe(), incidentFields(first, open.size()));
                 }
+            } else if (task.getStatus() == TaskStatus.CANCELING) {
+                List<OpenIncident> open = openIncidents(task.getProcessInstanceId());
+                Map<String, Object> fields = open.isEmpty() ? Map.of() : incidentFields(open.get(0), open.size());
+                if (!open.isEmpty()) {
+                    fields.put("status", "canceling");
+                }
+                tasks.markCleanupIncident(taskId, open.isEmpty() ? null : open.get(0).describe(), fields);
             } else if (task.getStatus() == TaskStatus.INCIDENT
                     && openIncidents(task.getProcessInstanceId()).isEmpty() && isRunning(task.getProcessInstanceId())) {
                 resumed(task);

@@ -188,6 +188,19 @@ public class Task {
         return true;
     }
 
+    /**
+     * While a cancel's cleanup waits on an incident the task stays {@code canceling} and its error says why;
+     * null once the cleanup runs again. Returns whether the error changed.
+     */
+    boolean noteCleanupError(String errorOrNull) {
+        String next = errorOrNull == null ? null : truncate(errorOrNull);
+        if (status != TaskStatus.CANCELING || java.util.Objects.equals(error, next)) {
+            return false;
+        }
+        this.error = next;
+        return true;
+    }
+
     private static String truncate(String s) {
         return s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
     }

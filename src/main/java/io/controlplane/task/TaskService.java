@@ -127,6 +127,24 @@ public class TaskService {
     }
 
     /** Records a cancel request; returns false when the task is no longer pending, running or waiting on an incident. */
+    /**
+     * The cleanup of a canceled task waits on an incident ({@code error}) or runs again (null): the task stays
+     * {@code canceling}, its error and log say so.
+     */
+    public void markCleanupIncident(String taskId, String errorOrNull, Map<String, ?> fields) {
+        Task task = require(taskId);
+        if (!task.noteCleanupError(errorOrNull)) {
+            return;
+        }
+        if (errorOrNull != null) {
+            log(taskId, "cleanup of the canceled task failed: " + errorOrNull
+                    + "; it waits for a retry of the step (Cockpit, or POST .../retry)", fields);
+            LOG.info("cleanup of canceled task {} waits on an incident: {}", taskId, errorOrNull);
+        } else {
+            log(taskId, "cleanup of the canceled task runs again", Map.of("status", "canceling"));
+        }
+    }
+
     public boolean markCanceling(String taskId) {
         Task task = require(taskId);
         if (!task.getStatus().isActive()) {

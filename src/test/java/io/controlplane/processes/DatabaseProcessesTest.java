@@ -12,6 +12,7 @@ import io.controlplane.database.DatabaseRecord;
 import io.controlplane.database.DatabaseState;
 import io.controlplane.database.InstanceState;
 import io.controlplane.engine.HandlerNames;
+import io.controlplane.engine.IncidentTracker;
 import io.controlplane.engine.ProcessKeys;
 import io.controlplane.engine.ProcessVariables;
 import io.controlplane.processes.ProcessDriver.EndOperation;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.AfterEach;
@@ -250,6 +252,42 @@ class DatabaseProcessesTest {
         assertThat(record.errorOrNull()).isEqualTo("the operation was canceled");
         assertThat(driver.runtime.createProcessInstanceQuery().processInstanceBusinessKey(task.getTaskId()).count())
                 .isZero();
+    }
+
+    @Test
+    void aCleanupStepThatFailsKeepsTheTaskCancelingWithTheErrorUntilItIsRetried() {
+        String db = driver.storedDatabase(DatabaseState.CREATING);
+        Task task = driver.startDatabaseOperation(ProcessKeys.CREATE_DATABASE, ProcessVariables.CREATE, db);
+        driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
+                ProcessVariables.CREATE_PRIMARIES, "db-n1-a", ProcessVariables.NODES, "n1",
+                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA,
+                ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA))
+                : step.handler().equals(HandlerNames.CREATE_SWARM_SERVICE) ? HOLD : DONE);
+        assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
+        driver.drive(task.getProcessInstanceId(),
+                step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP) ? ProcessDriver.cleanupPlan(Map.of(
+                        ProcessVariables.REMOVE_INSTANCES, "db-n1-a", ProcessVariables.REMOVED_NODES, "n1",
+                        ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA))
+                        : step.handler().equals(HandlerNames.DROP_NODE_SUBSCRIPTIONS)
+                        ? new ProcessDriver.RaiseIncident("node n1 does not answer") : DONE);
+
+        // a client polling the task sees it still canceling, and why it does not end
+        driver.server.bean(IncidentTracker.class).refresh(task.getTaskId());
+        Task waiting = driver.tasks.find(task.getTaskId()).orElseThrow();
+        assertThat(waiting.getStatus()).isEqualTo(TaskStatus.CANCELING);
+        assertThat(waiting.getError()).isEqualTo("Stop the removed node's subscriptions failed: node n1 does not answer");
+        assertThat(driver.tasks.logOf(task, Optional.empty(), 0).entries()).anyMatch(e -> e.getMessage().startsWith(
+                "cleanup of the canceled task failed: Stop the removed node's subscriptions failed"));
+
+        assertThat(driver.runner.retry(task.getTaskId(), "ops-engineer")).isNotEmpty();
+        driver.server.bean(IncidentTracker.class).refresh(task.getTaskId());
+        assertThat(driver.tasks.find(task.getTaskId()).orElseThrow().getError()).isNull();
+        driver.drive(task.getProcessInstanceId(), step -> DONE);
+        Task ended = driver.ended(task);
+        assertThat(ended.getStatus()).isEqualTo(TaskStatus.CANCELED);
+        assertThat(ended.getError()).isNull();
+        assertThat(driver.tasks.logOf(task, Optional.empty(), 0).entries())
+                .anyMatch(e -> e.getMessage().equals("cleanup of the canceled task runs again"));
     }
 
     // ---- update-database

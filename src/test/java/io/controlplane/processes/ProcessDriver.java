@@ -115,6 +115,10 @@ final class ProcessDriver {
     record Hold() implements Outcome {
     }
 
+    /** The step fails with no retries left: the engine opens an incident there; driving stops. */
+    record RaiseIncident(String message) implements Outcome {
+    }
+
     static final Outcome DONE = new Complete(Map.of());
     static final Outcome REAL = new RunRealHandler();
     static final Outcome HOLD = new Hold();
@@ -154,6 +158,10 @@ final class ProcessDriver {
                 worked.add(step);
                 Outcome outcome = fake.apply(step);
                 if (outcome instanceof Hold) {
+                    return worked;
+                }
+                if (outcome instanceof RaiseIncident r) {
+                    externalTasks.handleFailure(t.getId(), WORKER, r.message(), null, 0, 0);
                     return worked;
                 }
                 work(t, outcome);
