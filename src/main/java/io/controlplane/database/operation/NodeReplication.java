@@ -246,19 +246,19 @@ public class NodeReplication {
             primary = Optional.empty(); // its hosts do not answer: nothing of it runs that we could stop
         }
         if (primary.isEmpty()) {
-            return List.of("node " + removedNode + " has no primary any more: its subscriptions go with it");
+            return List.of("no primary any more: its subscriptions go with it");
         }
         ReplicationNode r = new ReplicationNode(removedNode, configs.postgres(primary.get()), databaseName(databaseId));
         if (!r.primary().databaseExists(r.database())) {
             // a create canceled before it made the database: nothing of replication exists there yet
-            return List.of("node " + removedNode + " has no database " + r.database() + " yet: no subscription");
+            return List.of("no database " + r.database() + " yet: no subscription");
         }
         List<String> done = new ArrayList<>();
         for (Subscription sub : provider.subscriptions(r)) {
             provider.unsubscribe(r, sub.providerNode());
             done.add(sub.name() + " dropped");
         }
-        return done.isEmpty() ? List.of("node " + removedNode + " had no subscription") : done;
+        return done.isEmpty() ? List.of("no subscription") : done;
     }
 
     /** "Remove the node from a peer": on {@code peer}, the subscription to the removed node and its slot. */
