@@ -12,7 +12,6 @@ import io.controlplane.support.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.StreamSupport;
@@ -370,16 +368,12 @@ class ApiContractIT {
     private static ObjectNode createBody(Map<String, String> conf) {
         ObjectNode body = JSON.createObjectNode();
         body.put("id", DB);
-        ObjectNode spec = body.putObject("spec");
-        spec.put("database_name", "app");
+        ObjectNode spec = AppDatabase.spec(DB_PASSWORD);
+        body.set("spec", spec);
         spec.put("spock_version", "5");
-        spec.put("memory", "256MiB");
         ObjectNode pgConf = spec.putObject("postgresql_conf");
         pgConf.putArray("shared_preload_libraries").add("pg_stat_statements").add("spock");
         conf.forEach(pgConf::put);
-        ObjectNode user = spec.putArray("database_users").addObject();
-        user.put("username", "admin").put("password", DB_PASSWORD).put("db_owner", true);
-        user.putArray("attributes").add("LOGIN").add("SUPERUSER");
         ObjectNode node = spec.putArray("nodes").addObject();
         node.put("name", "n1");
         node.putArray("host_ids").add("host-1");
@@ -423,12 +417,7 @@ class ApiContractIT {
     }
 
     private static Connection connect(int port) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "admin");
-        p.setProperty("password", DB_PASSWORD);
-        p.setProperty("connectTimeout", "5");
-        p.setProperty("socketTimeout", "30");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app", p);
+        return AppDatabase.connect(port, DB_PASSWORD, 30);
     }
 
     private static String string(Statement s, String sql) throws SQLException {

@@ -67,10 +67,7 @@ class BackupIT {
         env.put("CONTROL_PLANE_RANDOM_PORTS__MIN", String.valueOf(PORT_BASE));
         env.put("CONTROL_PLANE_RANDOM_PORTS__MAX", String.valueOf(PORT_BASE + 99));
         host = new ServerProcess(root.resolve("host-1"), TestServer.freePort(), env).start(Duration.ofSeconds(180));
-        Http.Response init = Http.get(host.url("/v1/cluster/init?cluster_id=backup-it"));
-        assertThat(init.status()).as(init.body()).isEqualTo(200);
-        Poll.until(Duration.ofSeconds(90), () -> Http.get(host.url("/v1/hosts")).json().path("hosts"),
-                h -> h.size() == 1 && h.get(0).path("status").path("state").asText().equals("healthy"), "healthy host");
+        host.initSingleHostCluster("backup-it");
     }
 
     @AfterAll
@@ -423,12 +420,7 @@ class BackupIT {
     }
 
     private static ObjectNode spec() {
-        ObjectNode spec = JSON.createObjectNode();
-        spec.put("database_name", "app");
-        spec.put("memory", "256MiB");
-        ObjectNode user = spec.putArray("database_users").addObject();
-        user.put("username", "admin").put("password", DB_PASSWORD).put("db_owner", true);
-        user.putArray("attributes").add("LOGIN").add("SUPERUSER");
+        ObjectNode spec = AppDatabase.spec(DB_PASSWORD);
         ObjectNode node = spec.putArray("nodes").addObject();
         node.put("name", "n1");
         node.putArray("host_ids").add("host-1");

@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -681,12 +680,7 @@ class DatabaseIT {
     }
 
     private static ObjectNode spec(List<String> hostIds) {
-        ObjectNode spec = JSON.createObjectNode();
-        spec.put("database_name", "app");
-        spec.put("memory", "256MiB");
-        ObjectNode user = spec.putArray("database_users").addObject();
-        user.put("username", "admin").put("password", DB_PASSWORD).put("db_owner", true);
-        user.putArray("attributes").add("LOGIN").add("SUPERUSER");
+        ObjectNode spec = AppDatabase.spec(DB_PASSWORD);
         ObjectNode node = spec.putArray("nodes").addObject();
         node.put("name", "n1");
         ArrayNode hosts = node.putArray("host_ids");
@@ -751,12 +745,7 @@ class DatabaseIT {
     // --- Postgres ---
 
     private static Connection connect(int port) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "admin");
-        p.setProperty("password", DB_PASSWORD);
-        p.setProperty("connectTimeout", "5");
-        p.setProperty("socketTimeout", "30");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app", p);
+        return AppDatabase.connect(port, DB_PASSWORD, 30);
     }
 
     private static List<String> strings(Statement s, String sql) throws SQLException {

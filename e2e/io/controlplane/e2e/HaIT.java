@@ -490,12 +490,7 @@ class HaIT {
 
     /** n1 on both hosts (primary and replica), n2 on host-2. */
     private static ObjectNode spec() {
-        ObjectNode spec = JSON.createObjectNode();
-        spec.put("database_name", "app");
-        spec.put("memory", "256MiB");
-        ObjectNode user = spec.putArray("database_users").addObject();
-        user.put("username", "admin").put("password", DB_PASSWORD).put("db_owner", true);
-        user.putArray("attributes").add("LOGIN").add("SUPERUSER");
+        ObjectNode spec = AppDatabase.spec(DB_PASSWORD);
         ArrayNode nodes = spec.putArray("nodes");
         nodes.addObject().put("name", "n1").putArray("host_ids").add("host-1").add("host-2");
         nodes.addObject().put("name", "n2").putArray("host_ids").add("host-2");

@@ -13,13 +13,11 @@ import io.controlplane.support.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,11 +62,7 @@ class MetricsIT {
         env.put("CONTROL_PLANE_RANDOM_PORTS__MIN", String.valueOf(PORT_BASE));
         env.put("CONTROL_PLANE_RANDOM_PORTS__MAX", String.valueOf(PORT_BASE + 99));
         h1 = new ServerProcess(root.resolve(HOST), TestServer.freePort(), env).start(Duration.ofSeconds(180));
-        Http.Response init = Http.get(h1.url("/v1/cluster/init?cluster_id=metrics-it-cluster"));
-        assertThat(init.status()).as(init.body()).isEqualTo(200);
-        Poll.until(Duration.ofSeconds(90), () -> Http.get(h1.url("/v1/hosts")).json().path("hosts"),
-                hosts -> hosts.size() == 1 && hosts.get(0).path("status").path("state").asText().equals("healthy"),
-                "host-1 healthy");
+        h1.initSingleHostCluster("metrics-it-cluster");
     }
 
     @AfterAll
@@ -204,12 +198,7 @@ class MetricsIT {
     }
 
     private static Connection connect(int port) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "admin");
-        p.setProperty("password", DB_PASSWORD);
-        p.setProperty("connectTimeout", "5");
-        p.setProperty("socketTimeout", "60");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app", p);
+        return AppDatabase.connect(port, DB_PASSWORD, 60);
     }
 
     private static Map<String, String> pair(String provider, String subscriber, String status) {
@@ -224,12 +213,7 @@ class MetricsIT {
     }
 
     private static ObjectNode body() {
-        ObjectNode spec = JSON.createObjectNode();
-        spec.put("database_name", "app");
-        spec.put("memory", "256MiB");
-        ObjectNode user = spec.putArray("database_users").addObject();
-        user.put("username", "admin").put("password", DB_PASSWORD).put("db_owner", true);
-        user.putArray("attributes").add("LOGIN").add("SUPERUSER");
+        ObjectNode spec = AppDatabase.spec(DB_PASSWORD);
         ArrayNode nodes = spec.putArray("nodes");
         for (String name : List.of("n1", "n2")) {
             nodes.addObject().put("name", name).putArray("host_ids").add(HOST);

@@ -26,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -34,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,11 +81,7 @@ class OperationsIT {
         env.put("CONTROL_PLANE_RANDOM_PORTS__MAX", String.valueOf(PORT_BASE + 99));
         env.put("CONTROL_PLANE_ENGINE__PROCESSES_DIR", processesDir.toString());
         h1 = new ServerProcess(root.resolve(HOST), TestServer.freePort(), env).start(Duration.ofSeconds(180));
-        Http.Response init = Http.get(h1.url("/v1/cluster/init?cluster_id=ops-it-cluster"));
-        assertThat(init.status()).as(init.body()).isEqualTo(200);
-        Poll.until(Duration.ofSeconds(90), () -> Http.get(h1.url("/v1/hosts")).json().path("hosts"),
-                hosts -> hosts.size() == 1 && hosts.get(0).path("status").path("state").asText().equals("healthy"),
-                "host-1 healthy");
+        h1.initSingleHostCluster("ops-it-cluster");
     }
 
     @AfterAll
@@ -446,15 +440,10 @@ class OperationsIT {
 
     /** Nodes n1 (fixed port {@link #n1Port}) and n2 on host-1, and n3 with {@code withThirdNode}. */
     private static ObjectNode spec(boolean withThirdNode, String maxConnections) {
-        ObjectNode spec = JSON.createObjectNode();
-        spec.put("database_name", "app");
-        spec.put("memory", "256MiB");
+        ObjectNode spec = AppDatabase.spec(DB_PASSWORD);
         if (maxConnections != null) {
             spec.putObject("postgresql_conf").put("max_connections", maxConnections);
         }
-        ObjectNode user = spec.putArray("database_users").addObject();
-        user.put("username", "admin").put("password", DB_PASSWORD).put("db_owner", true);
-        user.putArray("attributes").add("LOGIN").add("SUPERUSER");
         ArrayNode nodes = spec.putArray("nodes");
         for (String name : withThirdNode ? List.of("n1", "n2", "n3") : List.of("n1", "n2")) {
             ObjectNode node = nodes.addObject();
@@ -559,22 +548,11 @@ class OperationsIT {
     // --- Postgres, etcd, Docker
 
     private static Connection connect(int port) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "admin");
-        p.setProperty("password", DB_PASSWORD);
-        p.setProperty("connectTimeout", "5");
-        p.setProperty("socketTimeout", "60");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app", p);
+        return AppDatabase.connect(port, DB_PASSWORD, 60);
     }
 
     private static int freePortOutsideRange() {
-        for (int i = 0; i < 100; i++) {
-            int p = TestServer.freePort();
-            if (p < PORT_BASE || p > PORT_BASE + 99) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no free port");
+        return TestServer.freePortOutside(PORT_BASE, PORT_BASE + 99);
     }
 
     private static EtcdClientConfig etcdConfig() throws IOException {

@@ -20,7 +20,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,7 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -346,12 +344,8 @@ class ReplicationIT {
 
     /** n1 on both hosts (a replica for the switchover), n2 on host-2, and with {@code n3} n3 on host-1 copied from n1. */
     private static ObjectNode spec(boolean withN3) {
-        ObjectNode spec = JSON.createObjectNode();
-        spec.put("database_name", "app");
-        spec.put("memory", "256MiB");
-        ObjectNode user = spec.putArray("database_users").addObject();
-        user.put("username", "admin").put("password", DB_PASSWORD).put("db_owner", true);
-        user.putArray("attributes").add("LOGIN").add("SUPERUSER");
+        ObjectNode spec = AppDatabase.spec(DB_PASSWORD);
+        ObjectNode user = AppDatabase.admin(spec);
         user.putArray("roles").add("test_role");
         ObjectNode scripts = spec.putObject("scripts");
         scripts.putArray("post_init").add("CREATE ROLE test_role NOLOGIN");
@@ -492,12 +486,7 @@ class ReplicationIT {
     }
 
     private static Connection connect(int port) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "admin");
-        p.setProperty("password", DB_PASSWORD);
-        p.setProperty("connectTimeout", "5");
-        p.setProperty("socketTimeout", "60");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app", p);
+        return AppDatabase.connect(port, DB_PASSWORD, 60);
     }
 
     private static void awaitRows(Statement s, String sql, List<String> expected) {

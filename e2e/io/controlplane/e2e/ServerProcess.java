@@ -1,6 +1,7 @@
 package io.controlplane.e2e;
 
 import io.controlplane.support.Http;
+import io.controlplane.support.Poll;
 import io.controlplane.support.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,6 +140,18 @@ public final class ServerProcess implements AutoCloseable {
     /** The same host again (data dir, ports and environment) after this process stopped: a restart. */
     public ServerProcess again() {
         return new ServerProcess(dataDir, port, env);
+    }
+
+    /** Initializes a one-host cluster on this server and waits until the host reports itself healthy. */
+    public ServerProcess initSingleHostCluster(String clusterId) {
+        Http.Response init = Http.get(url("/v1/cluster/init?cluster_id=" + clusterId));
+        if (init.status() != 200) {
+            throw new AssertionError("cluster init answered " + init.status() + ": " + init.body());
+        }
+        Poll.until(Duration.ofSeconds(90), () -> Http.get(url("/v1/hosts")).json().path("hosts"),
+                hosts -> hosts.size() == 1 && hosts.get(0).path("status").path("state").asText().equals("healthy"),
+                "the host of " + clusterId + " healthy");
+        return this;
     }
 
     public String url(String path) {

@@ -72,11 +72,7 @@ class UiIT {
         env.put("CONTROL_PLANE_RANDOM_PORTS__MIN", String.valueOf(PORT_BASE));
         env.put("CONTROL_PLANE_RANDOM_PORTS__MAX", String.valueOf(PORT_BASE + 99));
         h1 = new ServerProcess(root.resolve(HOST), TestServer.freePort(), env).start(Duration.ofSeconds(180));
-        Http.Response init = Http.get(h1.url("/v1/cluster/init?cluster_id=ui-it-cluster"));
-        assertThat(init.status()).as(init.body()).isEqualTo(200);
-        Poll.until(Duration.ofSeconds(90), () -> Http.get(h1.url("/v1/hosts")).json().path("hosts"),
-                hosts -> hosts.size() == 1 && hosts.get(0).path("status").path("state").asText().equals("healthy"),
-                "host-1 healthy");
+        h1.initSingleHostCluster("ui-it-cluster");
         Files.createDirectories(SCREENSHOTS);
         browser = chromium();
     }
@@ -328,13 +324,7 @@ class UiIT {
     }
 
     private static int freePortOutsideRange() {
-        for (int i = 0; i < 100; i++) {
-            int p = TestServer.freePort();
-            if (p < PORT_BASE || p > PORT_BASE + 99) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no free port");
+        return TestServer.freePortOutside(PORT_BASE, PORT_BASE + 99);
     }
 
 }

@@ -119,20 +119,26 @@ public class IncidentTracker {
         List<Incident> incidents = runtime.createIncidentQuery().processInstanceId(processInstanceId)
                 .orderByIncidentTimestamp().asc().list();
         for (Incident incident : incidents) {
-            Incident root = incident;
-            String rootId = incident.getRootCauseIncidentId();
-            if (rootId != null && !rootId.equals(incident.getId())) {
-                Incident found = runtime.createIncidentQuery().incidentId(rootId).singleResult();
-                if (found != null) {
-                    root = found;
-                }
-            }
+            Incident root = rootCause(runtime, incident);
             roots.putIfAbsent(root.getId(), new OpenIncident(root.getId(), root.getIncidentType(),
                     root.getIncidentMessage() == null ? "no message" : root.getIncidentMessage(), root.getActivityId(),
                     stepName(root.getProcessDefinitionId(), root.getActivityId()), root.getProcessInstanceId(),
                     root.getConfiguration(), root.getIncidentTimestamp()));
         }
         return new ArrayList<>(roots.values());
+    }
+
+    /**
+     * The incident where it started: a step of a called process raises an incident there and one at each
+     * call activity above it; those point to the first as their root cause.
+     */
+    static Incident rootCause(RuntimeService runtime, Incident incident) {
+        String rootId = incident.getRootCauseIncidentId();
+        if (rootId == null || rootId.equals(incident.getId())) {
+            return incident;
+        }
+        Incident found = runtime.createIncidentQuery().incidentId(rootId).singleResult();
+        return found != null ? found : incident;
     }
 
     private boolean isRunning(String processInstanceId) {

@@ -104,14 +104,7 @@ public class ProcessProgressReader {
     private Map<String, String> incidentMessages(String processInstanceId) {
         Map<String, String> messages = new LinkedHashMap<>();
         for (Incident incident : runtime.createIncidentQuery().processInstanceId(processInstanceId).list()) {
-            Incident root = incident;
-            String rootId = incident.getRootCauseIncidentId();
-            if (rootId != null && !rootId.equals(incident.getId())) {
-                Incident found = runtime.createIncidentQuery().incidentId(rootId).singleResult();
-                if (found != null) {
-                    root = found;
-                }
-            }
+            Incident root = IncidentTracker.rootCause(runtime, incident);
             String activityId = incident.getActivityId().endsWith(MULTI_INSTANCE_BODY)
                     ? incident.getActivityId().replace(MULTI_INSTANCE_BODY, "") : incident.getActivityId();
             messages.putIfAbsent(activityId, root.getIncidentMessage() == null ? "no message"

@@ -95,6 +95,17 @@ public final class TestServer {
         }
     }
 
+    /** A free port outside [{@code min}, {@code max}] (a range a test server hands out to databases). */
+    public static int freePortOutside(int min, int max) {
+        for (int i = 0; i < 100; i++) {
+            int p = freePort();
+            if (p < min || p > max) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no free port outside " + min + "-" + max);
+    }
+
     private void shutdown() {
         try {
             context.close();
