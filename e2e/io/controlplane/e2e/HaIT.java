@@ -509,8 +509,9 @@ class HaIT {
         // permanent logical slots from the primary
         Poll.until(Duration.ofSeconds(60), () -> rowCountOn(port(oldPrimary), "select count(*) from events where at = 'write "
                 + row + "'"), n -> n == 1, "the write on " + newPrimary + " streamed to " + oldPrimary);
-        waitForSettled();
-        assertThat(primaryId()).isEqualTo(newPrimary);
+        // the API reads roles from the instance monitors' statuses, written every 5 s: it follows shortly
+        Poll.until(Duration.ofSeconds(30), () -> n1(waitForSettled(), "primary"), ids -> ids.equals(List.of(newPrimary)),
+                "the API showing " + newPrimary + " as n1's primary");
         assertRowsFlowBothWays(newPrimary, "the leader change to " + newPrimary);
     }
 
