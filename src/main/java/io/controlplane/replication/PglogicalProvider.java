@@ -143,8 +143,18 @@ public class PglogicalProvider implements ReplicationProvider {
                 }
                 existing = readSlot(c, slotName);
             }
+            // a slot Patroni is still creating has no confirmed position yet (its snapshot is being built)
+            for (int attempt = 0; attempt < 120 && existing.filter(sl -> sl.confirmedFlushLsn().isEmpty()).isPresent();
+                 attempt++) {
+                pause(250);
+                existing = readSlot(c, slotName);
+            }
             Slot slot = existing.orElseThrow(() -> new TransientException("slot " + slotName + " vanished right after"
                     + " it was created"));
+            if (slot.confirmedFlushLsn().isEmpty()) {
+                throw new TransientException("slot " + slotName + " on node " + provider.name()
+                        + " is still being created (no confirmed position after 30 s)");
+            }
             if (!PLUGIN.equals(slot.plugin()) || !provider.database().equals(slot.database())) {
                 throw new PermanentException("slot " + slotName + " on node " + provider.name() + " is for plugin "
                         + slot.plugin() + " in database " + slot.database() + ", not for " + PLUGIN + " in "
