@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
 /**
  * Keeps one waiting {@code backup-schedule} operation per schedule in the specs (variable
  * {@code scheduleKey}, {@link ScheduledBackups#businessKey}): starts the missing ones, cancels those no
- * spec asks for any more (only those with a key made from a spec: see {@link ScheduledBackups#fromSpec}). Runs on every host; an etcd claim lets one host start a given schedule.
+ * spec asks for any more (only those with a key made from a spec: see {@link ScheduledBackups#fromSpec}).
+ * Runs on every host; an etcd claim lets one host start a given schedule.
  */
 @Component
 class BackupScheduleReconciler {

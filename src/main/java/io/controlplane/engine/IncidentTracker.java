@@ -97,12 +97,15 @@ public class IncidentTracker {
                     tasks.markIncident(taskId, first.describe(), incidentFields(first, open.size()));
                 }
             } else if (task.getStatus() == TaskStatus.CANCELING) {
+                // a cancel's cleanup step failed: the task stays canceling, its error says where and why
                 List<OpenIncident> open = openIncidents(task.getProcessInstanceId());
-                Map<String, Object> fields = open.isEmpty() ? Map.of() : incidentFields(open.get(0), open.size());
-                if (!open.isEmpty()) {
+                if (open.isEmpty()) {
+                    tasks.markCleanupIncident(taskId, null, Map.of());
+                } else {
+                    Map<String, Object> fields = incidentFields(open.get(0), open.size());
                     fields.put("status", "canceling");
+                    tasks.markCleanupIncident(taskId, open.get(0).describe(), fields);
                 }
-                tasks.markCleanupIncident(taskId, open.isEmpty() ? null : open.get(0).describe(), fields);
             } else if (task.getStatus() == TaskStatus.INCIDENT
                     && openIncidents(task.getProcessInstanceId()).isEmpty() && isRunning(task.getProcessInstanceId())) {
                 resumed(task);

@@ -126,7 +126,6 @@ public class TaskService {
         return true;
     }
 
-    /** Records a cancel request; returns false when the task is no longer pending, running or waiting on an incident. */
     /**
      * The cleanup of a canceled task waits on an incident ({@code error}) or runs again (null): the task stays
      * {@code canceling}, its error and log say so.
@@ -145,6 +144,7 @@ public class TaskService {
         }
     }
 
+    /** Records a cancel request; returns false when the task is no longer pending, running or waiting on an incident. */
     public boolean markCanceling(String taskId) {
         Task task = require(taskId);
         if (!task.getStatus().isActive()) {

@@ -221,22 +221,13 @@ class DatabaseProcessesTest {
     @Test
     void canceledCreateRunsItsCleanupPathAndLeavesTheDatabaseFailed() {
         String db = driver.storedDatabase(DatabaseState.CREATING);
-        Task task = driver.startDatabaseOperation(ProcessKeys.CREATE_DATABASE, ProcessVariables.CREATE, db);
+        Task task = createHeldAtItsSwarmService(db);
         ProcessInstance instance = driver.processInstance(task);
-        // hold "Create Swarm service" of the primary: it "runs" inside create-instance while the user cancels
-        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
-                ProcessVariables.CREATE_PRIMARIES, "db-n1-a", ProcessVariables.NODES, "n1",
-                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA,
-                ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA))
-                : step.handler().equals(HandlerNames.CREATE_SWARM_SERVICE) ? HOLD : DONE);
-        assertThat(steps.get(steps.size() - 1).processKey()).isEqualTo(ProcessKeys.CREATE_INSTANCE);
 
         assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
         // the "Operation canceled" event sub-process interrupted create-instance and calls the cleanup
         List<Step> cleanup = driver.drive(task.getProcessInstanceId(),
-                step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP) ? ProcessDriver.cleanupPlan(Map.of(
-                        ProcessVariables.REMOVE_INSTANCES, "db-n1-a", ProcessVariables.REMOVED_NODES, "n1",
-                        ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA)) : DONE);
+                step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP) ? cleanupOfN1() : DONE);
 
         // the node left without instances leaves the mesh (its subscriptions) before its instance goes
         assertThat(cleanup).extracting(Step::handler).containsExactly(HandlerNames.AWAIT_INTERRUPTED_STEPS,
@@ -256,20 +247,11 @@ class DatabaseProcessesTest {
 
     @Test
     void aCleanupStepThatFailsKeepsTheTaskCancelingWithTheErrorUntilItIsRetried() {
-        String db = driver.storedDatabase(DatabaseState.CREATING);
-        Task task = driver.startDatabaseOperation(ProcessKeys.CREATE_DATABASE, ProcessVariables.CREATE, db);
-        driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
-                ProcessVariables.CREATE_PRIMARIES, "db-n1-a", ProcessVariables.NODES, "n1",
-                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA,
-                ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA))
-                : step.handler().equals(HandlerNames.CREATE_SWARM_SERVICE) ? HOLD : DONE);
+        Task task = createHeldAtItsSwarmService(driver.storedDatabase(DatabaseState.CREATING));
         assertThat(driver.runner.cancel(task.getTaskId())).isTrue();
-        driver.drive(task.getProcessInstanceId(),
-                step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP) ? ProcessDriver.cleanupPlan(Map.of(
-                        ProcessVariables.REMOVE_INSTANCES, "db-n1-a", ProcessVariables.REMOVED_NODES, "n1",
-                        ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA))
-                        : step.handler().equals(HandlerNames.DROP_NODE_SUBSCRIPTIONS)
-                        ? new ProcessDriver.RaiseIncident("node n1 does not answer") : DONE);
+        driver.drive(task.getProcessInstanceId(), step -> step.handler().equals(HandlerNames.PLAN_CANCEL_CLEANUP)
+                ? cleanupOfN1() : step.handler().equals(HandlerNames.DROP_NODE_SUBSCRIPTIONS)
+                ? new ProcessDriver.RaiseIncident("node n1 does not answer") : DONE);
 
         // a client polling the task sees it still canceling, and why it does not end
         driver.server.bean(IncidentTracker.class).refresh(task.getTaskId());
@@ -288,6 +270,27 @@ class DatabaseProcessesTest {
         assertThat(ended.getError()).isNull();
         assertThat(driver.tasks.logOf(task, Optional.empty(), 0).entries())
                 .anyMatch(e -> e.getMessage().equals("cleanup of the canceled task runs again"));
+    }
+
+    /**
+     * A create of n1 (instance db-n1-a) held at "Create Swarm service" of its primary: the step "runs" inside
+     * create-instance while the user cancels.
+     */
+    private Task createHeldAtItsSwarmService(String db) {
+        Task task = driver.startDatabaseOperation(ProcessKeys.CREATE_DATABASE, ProcessVariables.CREATE, db);
+        List<Step> steps = driver.drive(task.getProcessInstanceId(), step -> isPlan(step) ? plan(Map.of(
+                ProcessVariables.CREATE_PRIMARIES, "db-n1-a", ProcessVariables.NODES, "n1",
+                ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA,
+                ProcessVariables.NODE_HOSTS, "n1=" + driver.hostA))
+                : step.handler().equals(HandlerNames.CREATE_SWARM_SERVICE) ? HOLD : DONE);
+        assertThat(steps.get(steps.size() - 1).processKey()).isEqualTo(ProcessKeys.CREATE_INSTANCE);
+        return task;
+    }
+
+    /** The cleanup plan of that canceled create: db-n1-a goes, and with it node n1. */
+    private ProcessDriver.Outcome cleanupOfN1() {
+        return ProcessDriver.cleanupPlan(Map.of(ProcessVariables.REMOVE_INSTANCES, "db-n1-a",
+                ProcessVariables.REMOVED_NODES, "n1", ProcessVariables.INSTANCE_HOSTS, "db-n1-a=" + driver.hostA));
     }
 
     // ---- update-database

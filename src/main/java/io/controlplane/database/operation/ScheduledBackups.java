@@ -29,6 +29,7 @@ public class ScheduledBackups {
 
     private static final String RUNS = "/backup_schedule_runs/";
     private static final String STARTS = "/backup_schedule_starts/";
+    private static final String KEY_PREFIX = "backup-schedule:";
 
     private final DatabaseStore store;
     private final ClusterService cluster;
@@ -52,8 +53,6 @@ public class ScheduledBackups {
         }
         return all;
     }
-
-    private static final String KEY_PREFIX = "backup-schedule:";
 
     /** The business key of a schedule's process instance; a changed expression or type is a new schedule. */
     public static String businessKey(BackupSchedules.Schedule s) {
